@@ -38,7 +38,10 @@ struct vmm_gwalk {
  * Translate linear address 'gva' for an access of kind 'access'
  * (VMM_PFERR_WRITE/USER/FETCH bits).  Returns 0 and *gpa; or -EFAULT with
  * *error_code set to the #PF error code the guest should see (the caller
- * injects #PF with CR2 = gva); or the read callback's error.
+ * injects #PF with CR2 = gva); or -EINVAL for a non-canonical address in
+ * long mode (the guest should see #GP or #SS); or -EOPNOTSUPP under 5-level
+ * paging (CR4.LA57); or the read callback's error (its -EFAULT becomes
+ * -EIO, so that -EFAULT always means #PF).
  * Accessed/dirty bits are not set (the guest's own TLB rules allow this
  * for the accesses vmm emulates: they are re-done by the guest's refetch).
  */

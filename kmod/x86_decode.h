@@ -39,11 +39,12 @@ struct vmm_insn {
 	u8 len;			/* instruction length in bytes */
 	u8 op;			/* enum vmm_insn_op */
 	u8 mem_size;		/* bytes read or written: 1, 2, 4, 8 */
-	u8 reg_size;		/* width of the register operand: 1, 2, 4, 8 */
+	u8 reg_size;		/* width of the register operand: 1, 2, 4, 8
+				 * (0 for STORE_IMM: no register) */
 	u8 reg;			/* GPR number, encoding order: 0 rax, 1 rcx,
 				 * 2 rdx, 3 rbx, 4 rsp, 5 rbp, 6 rsi, 7 rdi,
 				 * 8..15 r8..r15 */
-	bool high_byte;		/* reg is AH/CH/DH/BH (bits 15:8 of reg&3) */
+	bool high_byte;		/* reg (0-3) is AH/CH/DH/BH: bits 15:8 */
 	u64 imm;		/* STORE_IMM: the value, already extended */
 };
 
