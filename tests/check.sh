@@ -5,7 +5,7 @@
 #
 # Every suite reports one line per test on stdout:
 #     PASS: suite/name        FAIL: suite/name [why]        SKIP: suite/name [why]
-# Check-based unit programs (tests/unit/test_*) are run with CK_VERBOSE and
+# Check-based unit programs (tests/unit/test_*) are run with CK_VERBOSITY=verbose and
 # their lines translated to the same form.  A suite that exits non-zero
 # without a FAIL line counts as one failure of its own.
 #
@@ -35,7 +35,7 @@ run() {
 
 unit_one() {
 	# CK_VERBOSE lines: file:line:P|F|E:tcase:test:iter: message
-	CK_VERBOSE=1 CK_DEFAULT_TIMEOUT=60 "$1" 2>&1 | awk -F: -v s="$(basename "$1")" '
+	CK_VERBOSITY=verbose CK_DEFAULT_TIMEOUT=60 "$1" 2>&1 | awk -F: -v s="$(basename "$1")" '
 		$3 == "P" { print "PASS: unit/" s "/" $5; next }
 		$3 == "F" || $3 == "E" { print "FAIL: unit/" s "/" $5 " " $0; next }
 		{ print }'
