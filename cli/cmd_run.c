@@ -1,0 +1,304 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * cmd_run.c - vmctl run: build a VM around a flat binary, run it in the
+ * foreground with the serial console on the terminal, and turn the way
+ * the guest ended into vmctl's exit status (see vmctl(8), EXIT STATUS).
+ */
+#include <err.h>
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "boot/flat.h"
+#include "bus.h"
+#include "dev/exitport.h"
+#include "dev/serial.h"
+#include "dev/testdev.h"
+#include "libvmm.h"
+#include "util.h"
+#include "vmctl.h"
+
+#define DEFAULT_MEMORY	(64ULL << 20)
+
+/* The exit statuses of vmctl run besides the guest's own (vmctl.8). */
+#define EXIT_HALTED	0
+#define EXIT_SETUP	1
+#define EXIT_SHUTDOWN	2
+#define EXIT_VMM_ERROR	4
+
+struct run_opts {
+	const char *file;
+	struct vmm_flat flat;
+	bool load_set, entry_set;
+	uint64_t memory;
+	bool testdev;
+};
+
+/* For the signal handler: the vCPU to stop and the signal that did it. */
+static struct vmm_vcpu *the_vcpu;
+static volatile sig_atomic_t stop_signo;
+
+static void on_signal(int signo)
+{
+	stop_signo = signo;
+	if (the_vcpu)
+		vmm_vcpu_request_stop(the_vcpu);
+}
+
+static void __attribute__((noreturn)) die_errno(int ret, const char *what)
+{
+	errno = -ret;
+	err(EXIT_SETUP, "%s", what);
+}
+
+static uint64_t parse_addr(const char *opt, const char *s)
+{
+	uint64_t v;
+
+	if (util_parse_u64(s, &v))
+		errx(EXIT_SETUP, "run: %s: '%s' is not an address "
+		     "(decimal or 0x hex)", opt, s);
+	return v;
+}
+
+static void parse_args(int argc, char **argv, struct run_opts *o)
+{
+	enum { OPT_FLAT = 256, OPT_LOAD, OPT_ENTRY, OPT_MODE, OPT_MEMORY,
+	       OPT_TESTDEV };
+	static const struct option opts[] = {
+		{ "flat", required_argument, NULL, OPT_FLAT },
+		{ "load-addr", required_argument, NULL, OPT_LOAD },
+		{ "entry", required_argument, NULL, OPT_ENTRY },
+		{ "mode", required_argument, NULL, OPT_MODE },
+		{ "memory", required_argument, NULL, OPT_MEMORY },
+		{ "testdev", no_argument, NULL, OPT_TESTDEV },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	enum vmm_boot_mode mode = VMM_BOOT_LONG;
+	uint64_t load = 0, entry = 0;
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->memory = DEFAULT_MEMORY;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_FLAT:
+			o->file = optarg;
+			break;
+		case OPT_LOAD:
+			load = parse_addr("--load-addr", optarg);
+			o->load_set = true;
+			break;
+		case OPT_ENTRY:
+			entry = parse_addr("--entry", optarg);
+			o->entry_set = true;
+			break;
+		case OPT_MODE:
+			if (vmm_boot_mode_parse(optarg, &mode))
+				errx(EXIT_SETUP, "run: --mode: '%s' is not one "
+				     "of real, protected, long", optarg);
+			break;
+		case OPT_MEMORY:
+			if (util_parse_size(optarg, &o->memory) || !o->memory)
+				errx(EXIT_SETUP, "run: --memory: '%s' is not a "
+				     "size (such as 64M or 1G)", optarg);
+			if (o->memory & 0xfff)
+				errx(EXIT_SETUP, "run: --memory: %s is not a "
+				     "multiple of 4K", optarg);
+			break;
+		case OPT_TESTDEV:
+			o->testdev = true;
+			break;
+		case 'h':
+			vmctl_help(stdout, "run");
+			exit(0);
+		case ':':
+			errx(EXIT_SETUP, "run: option '%s' needs an argument",
+			     argv[optind - 1]);
+		default:
+			errx(EXIT_SETUP, "run: unknown option '%s' "
+			     "(see vmctl run --help)", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		errx(EXIT_SETUP, "run: unexpected argument '%s' "
+		     "(the binary goes after --flat)", argv[optind]);
+	if (!o->file)
+		errx(EXIT_SETUP, "run: --flat FILE is required "
+		     "(see vmctl run --help)");
+
+	vmm_flat_defaults(&o->flat, mode);
+	if (o->load_set)
+		o->flat.load_addr = load;
+	o->flat.entry = o->entry_set ? entry : o->flat.load_addr;
+}
+
+/* Say how the guest ended and choose the exit status. */
+static int report(const struct vmm_exit_status *st)
+{
+	unsigned int i;
+
+	switch (st->reason) {
+	case VMM_STOP_EXIT_REQUEST:
+		return st->code & 0xff;
+	case VMM_STOP_HALT:
+		warnx("guest halted");
+		return EXIT_HALTED;
+	case VMM_STOP_SHUTDOWN:
+		warnx("guest shutdown (triple fault)");
+		return EXIT_SHUTDOWN;
+	case VMM_STOP_STOPPED:
+		warnx("stopped by signal");
+		return 128 + (stop_signo ? stop_signo : SIGTERM);
+	case VMM_STOP_FAIL_ENTRY:
+		warnx("guest entry failed: hardware reason 0x%" PRIx64
+		      ", info1 0x%" PRIx64 ", info2 0x%" PRIx64
+		      " (rip 0x%" PRIx64 ")", st->hw_reason, st->info1,
+		      st->info2, st->rip);
+		return EXIT_VMM_ERROR;
+	case VMM_STOP_INTERNAL_ERROR: {
+		char data[16 * 20 + 8] = " none";
+		size_t n = 0;
+
+		for (i = 0; i < st->ndata && i < 16; i++)
+			n += snprintf(data + n, sizeof(data) - n, " 0x%" PRIx64,
+				      st->data[i]);
+		warnx("internal error: suberror %u, rip 0x%" PRIx64 ", data:%s",
+		      st->suberror, st->rip, data);
+		return EXIT_VMM_ERROR;
+	}
+	case VMM_STOP_ERROR:
+		warnx("VMM_RUN: %s", strerror(-st->error));
+		return EXIT_VMM_ERROR;
+	case VMM_STOP_BAD_EXIT:
+		warnx("unusable exit from the kernel: reason %u (%s)",
+		      st->exit_reason, strerror(-st->error));
+		return EXIT_VMM_ERROR;
+	case VMM_STOP_NONE:
+		break;
+	}
+	warnx("run loop ended for no reason");
+	return EXIT_VMM_ERROR;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct vmm_serial *serial = NULL;
+	struct vmm_exitport *exitport = NULL;
+	struct vmm_testdev *testdev = NULL;
+	struct vmm_exit_status st;
+	struct vmm_sregs sregs = { 0 };
+	struct vmm_regs regs;
+	struct vmm_vcpu *vcpu;
+	struct sigaction sa;
+	struct run_opts o;
+	struct vmm_bus *bus;
+	struct vmm_mem *mem;
+	struct vmm_sys *sys;
+	struct vmm_vm *vm;
+	const char *why;
+	int ret, status;
+
+	parse_args(argc, argv, &o);
+
+	/*
+	 * Load the image before opening /dev/vmm: guest memory is ordinary
+	 * process memory, so a bad image is reported the same with or
+	 * without the module.  The segment state comes from the loader;
+	 * the rest of sregs (APIC base) from the vCPU, below.
+	 */
+	ret = vmm_mem_create(&mem);
+	if (!ret)
+		ret = vmm_mem_add_ram(mem, o.memory);
+	if (ret)
+		die_errno(ret, "guest memory");
+	ret = vmm_flat_load_file(mem, &o.flat, o.file, &regs, &sregs, &why);
+	if (ret && why)
+		errx(EXIT_SETUP, "%s: %s", o.file, why);
+	if (ret)
+		die_errno(ret, o.file);
+
+	ret = vmm_sys_open(&sys);
+	if (ret) {
+		if (ret == -ENOENT)
+			errx(EXIT_SETUP, "%s: %s (is vmm.ko loaded?)",
+			     VMM_DEV_PATH, strerror(-ret));
+		die_errno(ret, VMM_DEV_PATH);
+	}
+	ret = vmm_vm_create(sys, &vm);
+	if (ret == -EPROTONOSUPPORT)
+		errx(EXIT_SETUP, "vmm.ko speaks API version %d, vmctl %d",
+		     vmm_sys_api_version(sys), VMM_API_VERSION);
+	if (ret)
+		die_errno(ret, "VMM_CREATE_VM");
+	ret = vmm_vm_attach_mem(vm, mem);
+	if (ret)
+		die_errno(ret, "VMM_SET_MEMORY_SLOT");
+	ret = vmm_vcpu_create(vm, 0, &vcpu);
+	if (ret)
+		die_errno(ret, "VMM_CREATE_VCPU");
+	{
+		struct vmm_sregs cur;
+
+		ret = vmm_vcpu_get_sregs(vcpu, &cur);
+		if (ret)
+			die_errno(ret, "VMM_GET_SREGS");
+		sregs.apic_base = cur.apic_base;
+		sregs.cr2 = cur.cr2;
+		sregs.cr8 = cur.cr8;
+	}
+	ret = vmm_vcpu_set_sregs(vcpu, &sregs);
+	if (ret)
+		die_errno(ret, "VMM_SET_SREGS");
+	ret = vmm_vcpu_set_regs(vcpu, &regs);
+	if (ret)
+		die_errno(ret, "VMM_SET_REGS");
+
+	ret = vmm_bus_create(&bus);
+	if (!ret)
+		ret = vmm_serial_create(bus, VMM_SERIAL_COM1, STDOUT_FILENO,
+					-1, &serial);
+	if (!ret)
+		ret = vmm_exitport_create(bus, VMM_EXITPORT_PORT, &exitport);
+	if (!ret && o.testdev)
+		ret = vmm_testdev_create(bus, &testdev);
+	if (ret)
+		die_errno(ret, "devices");
+
+	/*
+	 * Ctrl-C stops the guest, not vmctl: the handler asks the run loop
+	 * to return, and we clean up and report.  No SA_RESTART, so that
+	 * VMM_RUN returns -EINTR at once.
+	 */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	the_vcpu = vcpu;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+
+	vmm_vcpu_run_loop(vcpu, bus, &st);
+
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	the_vcpu = NULL;
+	status = report(&st);
+
+	vmm_testdev_destroy(testdev);
+	vmm_exitport_destroy(exitport);
+	vmm_serial_destroy(serial);
+	vmm_bus_destroy(bus);
+	vmm_vcpu_destroy(vcpu);
+	vmm_vm_destroy(vm);
+	vmm_mem_destroy(mem);
+	vmm_sys_close(sys);
+	return status;
+}
