@@ -187,8 +187,8 @@ static int grow_reftable(struct vmm_disk *d, uint64_t idx)
 	q->rt_offset = (base + nrb) * cs;
 	q->rt_clusters = tbl_clusters;
 	note_end(q, (base + nrb + tbl_clusters) * cs);
-	if (q->alloc_end > q->file_end)
-		q->file_end = q->alloc_end;
+	if ((base + nrb + tbl_clusters) * cs > q->file_end)
+		q->file_end = (base + nrb + tbl_clusters) * cs;
 	/* The old table is referenced by nothing on disk any more. */
 	for (uint64_t c = 0; c < old_clusters; c++) {
 		ret = q2_set_refcount(d, old_off / cs + c, 0);
@@ -236,9 +236,8 @@ static int ensure_refblock(struct vmm_disk *d, uint64_t c)
 	if (ret)
 		return ret;
 	note_end(q, (c + 1) * q->cluster_size);
-	if (q->alloc_end > q->file_end) {
-		q->file_end = q->alloc_end;
-	}
+	if ((c + 1) * q->cluster_size > q->file_end)
+		q->file_end = (c + 1) * q->cluster_size;
 	return 0;
 }
 
@@ -266,14 +265,103 @@ int q2_set_refcount(struct vmm_disk *d, uint64_t cluster, uint64_t rc)
 	return 0;
 }
 
+static bool has_refblock(struct qcow2 *q, uint64_t idx)
+{
+	return idx < q->rt_size && (q->rt[idx] & QCOW2_RT_OFFSET_MASK);
+}
+
+/*
+ * n > 1 contiguous clusters (a new L1 table) at the end of the image.  A
+ * run longer than a refcount block's range cannot use self-describing
+ * blocks (they would cut it), so the missing blocks go right after the
+ * run and count the run, and themselves, before they are linked in.
+ */
+static int alloc_run(struct vmm_disk *d, uint64_t n, uint64_t *off)
+{
+	struct qcow2 *q = Q(d);
+	uint64_t cs = q->cluster_size, rb = q->rb_entries;
+	uint64_t s, m, first, last, *blk = NULL;
+	int ret;
+
+again:
+	s = align_up(q->alloc_end, cs) / cs;
+	/* m new blocks at [s+n, s+n+m) for the uncovered ranges of
+	 * [s, s+n+m); grows until it covers its own blocks too. */
+	for (m = 0;;) {
+		uint64_t need = 0;
+
+		first = s / rb;
+		last = (s + n + m - 1) / rb;
+		for (uint64_t i = first; i <= last; i++)
+			need += !has_refblock(q, i);
+		if (need == m)
+			break;
+		m = need;
+	}
+	if (last >= q->rt_size) {
+		ret = grow_reftable(d, last);
+		if (ret)
+			return ret;
+		goto again;	/* the new table went to the end */
+	}
+	if (m) {
+		blk = calloc(m, cs);
+		if (!blk)
+			return -ENOMEM;
+	}
+	for (uint64_t i = first, j = 0; i <= last; i++) {
+		if (has_refblock(q, i))
+			continue;
+		for (uint64_t c = s; c < s + n + m; c++)
+			if (c / rb == i)
+				q2_rb_set(q, (uint64_t *)((char *)blk + j * cs),
+					  c % rb, 1);
+		ret = io_pwrite_full(d->fd, (char *)blk + j * cs, cs,
+				     (s + n + j) * cs);
+		if (ret)
+			goto out;
+		j++;
+	}
+	ret = m ? io_fdatasync(d->fd) : 0;
+	if (ret)
+		goto out;
+	for (uint64_t i = first, j = 0; i <= last; i++) {
+		if (has_refblock(q, i))
+			continue;
+		q->rt[i] = (s + n + j++) * cs;
+		ret = write_rt_entry(d, i);
+		if (ret)
+			goto out;
+	}
+	/* Clusters in ranges whose blocks already existed. */
+	for (uint64_t c = s; c < s + n + m; c++) {
+		uint64_t rc;
+
+		ret = q2_get_refcount(d, c, &rc);
+		if (!ret && !rc)
+			ret = q2_set_refcount(d, c, 1);
+		if (ret)
+			goto out;
+	}
+	note_end(q, (s + n + m) * cs);
+	if (m && (s + n + m) * cs > q->file_end)
+		q->file_end = (s + n + m) * cs;
+	*off = s * cs;
+out:
+	free(blk);
+	return ret;
+}
+
 int q2_alloc(struct vmm_disk *d, uint64_t n, uint64_t *off)
 {
 	struct qcow2 *q = Q(d);
-	uint64_t c, start, run = 0, rc;
+	uint64_t c, rc;
 	uint64_t limit = (QCOW2_OFFSET_MASK + 1) >> q->cluster_bits;
 	int ret;
 
-	for (start = c = q->free_hint; run < n; c++) {
+	if (n > 1)
+		return alloc_run(d, n, off);
+	for (c = q->free_hint;; c++) {
 		if (c >= limit)
 			return disk_err(-ENOSPC, "qcow2: image file is full");
 		ret = ensure_refblock(d, c);
@@ -282,25 +370,17 @@ int q2_alloc(struct vmm_disk *d, uint64_t n, uint64_t *off)
 		ret = q2_get_refcount(d, c, &rc);
 		if (ret)
 			return ret;
-		if (rc) {
-			run = 0;
-			start = c + 1;
-			continue;
-		}
-		run++;
+		if (!rc)
+			break;
 	}
-	for (c = start; c < start + n; c++) {
-		ret = q2_set_refcount(d, c, 1);
-		if (ret)
-			return ret;
-	}
-	if (n == 1 || start == q->free_hint)
-		q->free_hint = start + n;
-	*off = start * q->cluster_size;
-	note_end(q, (start + n) * q->cluster_size);
+	ret = q2_set_refcount(d, c, 1);
+	if (ret)
+		return ret;
+	q->free_hint = c + 1;
+	*off = c * q->cluster_size;
+	note_end(q, (c + 1) * q->cluster_size);
 	return 0;
 }
-
 int q2_free_later(struct vmm_disk *d, uint64_t off)
 {
 	struct qcow2 *q = Q(d);

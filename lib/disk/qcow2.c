@@ -577,8 +577,8 @@ int qcow2_resize(struct vmm_disk *d, uint64_t size)
 	q->l1_offset = new_off;
 	q->l1_size = need;
 	d->size = size;
-	if (q->alloc_end > q->file_end)
-		q->file_end = q->alloc_end;
+	if (new_off + align_up(need * 8, cs) > q->file_end)
+		q->file_end = new_off + align_up(need * 8, cs);
 	for (uint64_t c = 0; c < old_n && old_off; c++) {
 		ret = q2_free_later(d, old_off + c * cs);
 		if (ret)
