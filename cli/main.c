@@ -38,7 +38,8 @@ static const struct vmctl_cmd cmds[] = {
 	{
 		.name = "run", .fn = cmd_run,
 		.args = "--flat FILE [--load-addr ADDR] [--entry ADDR]\n"
-			"                  [--mode real|protected|long] [--memory SIZE] [--testdev]",
+			"                 [--mode real|protected|long] [--memory SIZE]\n"
+			"                 [--testdev]",
 		.help = "run a raw binary in the foreground, serial console on the terminal",
 		.details =
 		"  --flat FILE         the raw binary to load\n"
