@@ -1,0 +1,405 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vcpu.c - the vCPU object: its fd, the mmap of its run area, register
+ * ioctls, and the arch-neutral run loop (VMM_RUN).
+ *
+ * The run loop follows Dune and KVM:
+ *
+ *   complete the previous exit (I/O IN, MMIO read)   -> emulate.c
+ *   immediate_exit?                                  -> -EINTR
+ *   loop:
+ *     signal pending?          -> VMM_EXIT_INTR, -EINTR
+ *     need_resched()?          -> cond_resched() (preempt notifiers
+ *                                 reload per-CPU state if we move)
+ *     FPU to guest, interrupts off, mode = IN_GUEST, requests
+ *     backend->run()           -> VMRUN / VMLAUNCH
+ *     mode = OUTSIDE, interrupts on (host IRQs/NMIs taken here), FPU back
+ *     backend->handle_exit()   -> 1 resume, 0 to userspace, <0 errno
+ */
+#define pr_fmt(fmt) "vmm: " fmt
+
+#include <linux/anon_inodes.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <asm/fpu/api.h>
+
+#include "vmm.h"
+
+static inline struct vmm_vcpu *pn_to_vcpu(struct preempt_notifier *pn)
+{
+	return container_of(pn, struct vmm_vcpu, pn);
+}
+
+/* The vCPU thread is scheduled in, maybe on another CPU: reload. */
+static void vmm_sched_in(struct preempt_notifier *pn, int cpu)
+{
+	struct vmm_vcpu *vcpu = pn_to_vcpu(pn);
+
+	vcpu->cpu = cpu;
+	vmm_ops->vcpu_load(vcpu, cpu);
+}
+
+static void vmm_sched_out(struct preempt_notifier *pn,
+			  struct task_struct *next)
+{
+	struct vmm_vcpu *vcpu = pn_to_vcpu(pn);
+
+	vmm_ops->vcpu_put(vcpu);
+	vcpu->cpu = -1;
+}
+
+static struct preempt_ops vmm_preempt_ops = {
+	.sched_in	= vmm_sched_in,
+	.sched_out	= vmm_sched_out,
+};
+
+static void vmm_noop_ipi(void *info)
+{
+}
+
+/*
+ * Ask every vCPU to do 'req' before its next entry, and kick the ones in
+ * guest mode out with an IPI, waiting until they have left it.  The IPI
+ * causes #VMEXIT(INTR); the vCPU takes the interrupt only after it has
+ * set mode = OUTSIDE, so when smp_call_function_many() returns no vCPU is
+ * still using what the request is about.  Pairs with the smp_store_mb()
+ * in vmm_vcpu_enter().  Called under vm->mmu_lock (kick_mask).
+ */
+void vmm_make_all_vcpus_request(struct vmm_vm *vm, int req)
+{
+	struct vmm_vcpu *vcpu;
+	int i, cpu, me;
+
+	me = get_cpu();
+	cpumask_clear(vm->kick_mask);
+	for (i = 0; i < VMM_MAX_VCPUS; i++) {
+		vcpu = READ_ONCE(vm->vcpus[i]);
+		if (!vcpu)
+			continue;
+		set_bit(req, &vcpu->requests);
+		smp_mb__after_atomic();
+		cpu = READ_ONCE(vcpu->cpu);
+		if (READ_ONCE(vcpu->mode) == VMM_IN_GUEST && cpu >= 0 &&
+		    cpu != me)
+			cpumask_set_cpu(cpu, vm->kick_mask);
+	}
+	if (!cpumask_empty(vm->kick_mask))
+		smp_call_function_many(vm->kick_mask, vmm_noop_ipi, NULL, true);
+	put_cpu();
+}
+
+/* Guest FPU state: kernel_fpu_begin() saved the user's (SDM Vol. 1 10.5). */
+static inline void vmm_fxrstor(struct fxregs_state *fx)
+{
+	asm volatile("fxrstorq %0" : : "m" (*fx));
+}
+
+static inline void vmm_fxsave(struct fxregs_state *fx)
+{
+	asm volatile("fxsaveq %0" : "=m" (*fx));
+}
+
+/* One entry into the guest and back. */
+static void vmm_vcpu_enter(struct vmm_vcpu *vcpu)
+{
+	kernel_fpu_begin();
+	local_irq_disable();
+	vmm_fxrstor(&vcpu->fx);
+
+	smp_store_mb(vcpu->mode, VMM_IN_GUEST);
+	if (test_and_clear_bit(VMM_REQ_TLB_FLUSH, &vcpu->requests))
+		vmm_ops->flush_tlb(vcpu);
+
+	vmm_ops->run(vcpu);
+
+	smp_store_release(&vcpu->mode, VMM_OUTSIDE_GUEST);
+	vmm_fxsave(&vcpu->fx);
+	local_irq_enable();
+	kernel_fpu_end();
+	vcpu->stat_exits++;
+}
+
+static int vmm_vcpu_run(struct vmm_vcpu *vcpu)
+{
+	struct vmm_run *run = vcpu->run;
+	int r;
+
+	if (vcpu->dead) {
+		run->exit_reason = VMM_EXIT_SHUTDOWN;
+		r = -EIO;
+		goto out;
+	}
+
+	r = vmm_complete_pending(vcpu);
+	if (r <= 0)
+		goto out;
+
+	if (READ_ONCE(run->immediate_exit)) {
+		run->exit_reason = VMM_EXIT_INTR;
+		r = -EINTR;
+		goto out;
+	}
+
+	preempt_disable();
+	vcpu->cpu = smp_processor_id();
+	vmm_ops->vcpu_load(vcpu, vcpu->cpu);
+	preempt_notifier_register(&vcpu->pn);
+	preempt_enable();
+
+	for (;;) {
+		if (signal_pending(current)) {
+			run->exit_reason = VMM_EXIT_INTR;
+			r = -EINTR;
+			break;
+		}
+		if (need_resched())
+			cond_resched();
+
+		vmm_vcpu_enter(vcpu);
+
+		r = vmm_ops->handle_exit(vcpu);
+		if (r <= 0)
+			break;
+	}
+
+	preempt_disable();
+	preempt_notifier_unregister(&vcpu->pn);
+	vmm_ops->vcpu_put(vcpu);
+	vcpu->cpu = -1;
+	preempt_enable();
+out:
+	run->rip = vcpu->rip;
+	run->rflags = vcpu->rflags;
+	return r < 0 ? r : 0;
+}
+
+/* struct vmm_regs has its own order; ours is the encoding order. */
+static void vmm_get_regs(struct vmm_vcpu *vcpu, struct vmm_regs *r)
+{
+	const u64 *g = vcpu->regs;
+
+	r->rax = g[VMM_RAX]; r->rbx = g[VMM_RBX];
+	r->rcx = g[VMM_RCX]; r->rdx = g[VMM_RDX];
+	r->rsi = g[VMM_RSI]; r->rdi = g[VMM_RDI];
+	r->rsp = g[VMM_RSP]; r->rbp = g[VMM_RBP];
+	r->r8 = g[VMM_R8];   r->r9 = g[VMM_R9];
+	r->r10 = g[VMM_R10]; r->r11 = g[VMM_R11];
+	r->r12 = g[VMM_R12]; r->r13 = g[VMM_R13];
+	r->r14 = g[VMM_R14]; r->r15 = g[VMM_R15];
+	r->rip = vcpu->rip;
+	r->rflags = vcpu->rflags;
+}
+
+static void vmm_set_regs(struct vmm_vcpu *vcpu, const struct vmm_regs *r)
+{
+	u64 *g = vcpu->regs;
+
+	g[VMM_RAX] = r->rax; g[VMM_RBX] = r->rbx;
+	g[VMM_RCX] = r->rcx; g[VMM_RDX] = r->rdx;
+	g[VMM_RSI] = r->rsi; g[VMM_RDI] = r->rdi;
+	g[VMM_RSP] = r->rsp; g[VMM_RBP] = r->rbp;
+	g[VMM_R8] = r->r8;   g[VMM_R9] = r->r9;
+	g[VMM_R10] = r->r10; g[VMM_R11] = r->r11;
+	g[VMM_R12] = r->r12; g[VMM_R13] = r->r13;
+	g[VMM_R14] = r->r14; g[VMM_R15] = r->r15;
+	vcpu->rip = r->rip;
+	vcpu->rflags = r->rflags | VMM_RFLAGS_FIXED;
+}
+
+static bool vmm_sregs_reserved_ok(const struct vmm_sregs *s)
+{
+	const struct vmm_segment *segs[] = {
+		&s->cs, &s->ds, &s->es, &s->fs, &s->gs, &s->ss, &s->tr, &s->ldt
+	};
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(segs); i++)
+		if (segs[i]->padding)
+			return false;
+	if (s->gdt.padding[0] || s->gdt.padding[1] || s->gdt.padding[2] ||
+	    s->idt.padding[0] || s->idt.padding[1] || s->idt.padding[2])
+		return false;
+	return !memchr_inv(s->reserved, 0, sizeof(s->reserved));
+}
+
+static long vmm_vcpu_ioctl(struct file *filp, unsigned int cmd,
+			   unsigned long arg)
+{
+	struct vmm_vcpu *vcpu = filp->private_data;
+	void __user *argp = (void __user *)arg;
+	struct vmm_sregs sregs;
+	struct vmm_regs regs;
+	long r;
+
+	if (current->mm != vcpu->vm->mm)
+		return -EIO;
+
+	if (mutex_lock_killable(&vcpu->lock))
+		return -EINTR;
+
+	switch (cmd) {
+	case VMM_RUN:
+		r = arg ? -EINVAL : vmm_vcpu_run(vcpu);
+		break;
+	case VMM_GET_REGS:
+		vmm_get_regs(vcpu, &regs);
+		r = copy_to_user(argp, &regs, sizeof(regs)) ? -EFAULT : 0;
+		break;
+	case VMM_SET_REGS:
+		r = -EFAULT;
+		if (copy_from_user(&regs, argp, sizeof(regs)))
+			break;
+		vmm_set_regs(vcpu, &regs);
+		r = 0;
+		break;
+	case VMM_GET_SREGS:
+		memset(&sregs, 0, sizeof(sregs));
+		vmm_ops->get_sregs(vcpu, &sregs);
+		r = copy_to_user(argp, &sregs, sizeof(sregs)) ? -EFAULT : 0;
+		break;
+	case VMM_SET_SREGS:
+		r = -EFAULT;
+		if (copy_from_user(&sregs, argp, sizeof(sregs)))
+			break;
+		r = -EINVAL;
+		if (!vmm_sregs_reserved_ok(&sregs))
+			break;
+		r = vmm_ops->set_sregs(vcpu, &sregs);
+		break;
+	default:
+		r = -ENOTTY;
+	}
+	mutex_unlock(&vcpu->lock);
+	return r;
+}
+
+/* Page 0: struct vmm_run; page 1: the port I/O data area. */
+static int vmm_vcpu_mmap(struct file *filp, struct vm_area_struct *vma)
+{
+	struct vmm_vcpu *vcpu = filp->private_data;
+	unsigned long npages = vma_pages(vma);
+	unsigned long i;
+	int r;
+
+	if (vma->vm_pgoff + npages > VMM_RUN_PAGES)
+		return -EINVAL;
+	for (i = 0; i < npages; i++) {
+		r = vm_insert_page(vma, vma->vm_start + i * PAGE_SIZE,
+				   vcpu->run_pages[vma->vm_pgoff + i]);
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+static int vmm_vcpu_release(struct inode *inode, struct file *filp)
+{
+	struct vmm_vcpu *vcpu = filp->private_data;
+
+	vmm_vm_put(vcpu->vm);
+	return 0;
+}
+
+static const struct file_operations vmm_vcpu_fops = {
+	.owner		= THIS_MODULE,
+	.release	= vmm_vcpu_release,
+	.unlocked_ioctl	= vmm_vcpu_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+	.mmap		= vmm_vcpu_mmap,
+	.llseek		= noop_llseek,
+};
+
+/* Freed with the VM, once no fd refers to either. */
+void vmm_vcpu_destroy(struct vmm_vcpu *vcpu)
+{
+	int i;
+
+	vmm_ops->vcpu_free(vcpu);
+	vmm_mmu_free_cache(vcpu);
+	for (i = 0; i < VMM_RUN_PAGES; i++)
+		if (vcpu->run_pages[i])
+			__free_page(vcpu->run_pages[i]);
+	kfree(vcpu);
+}
+
+/* The x86 reset state of the x87/SSE unit (SDM Vol. 3A 9.1.1, Table 9-1). */
+static void vmm_vcpu_reset_fpu(struct vmm_vcpu *vcpu)
+{
+	memset(&vcpu->fx, 0, sizeof(vcpu->fx));
+	vcpu->fx.cwd = 0x37f;
+	vcpu->fx.mxcsr = 0x1f80;
+}
+
+int vmm_vcpu_create(struct vmm_vm *vm, unsigned long id)
+{
+	struct vmm_vcpu *vcpu;
+	u32 eax, ebx, ecx, edx;
+	int i, r;
+
+	if (id >= VMM_MAX_VCPUS)
+		return -EINVAL;
+
+	vcpu = kzalloc(sizeof(*vcpu), GFP_KERNEL_ACCOUNT);
+	if (!vcpu)
+		return -ENOMEM;
+	vcpu->vm = vm;
+	vcpu->id = id;
+	vcpu->cpu = -1;
+	mutex_init(&vcpu->lock);
+	preempt_notifier_init(&vcpu->pn, &vmm_preempt_ops);
+	for (i = 0; i < VMM_RUN_PAGES; i++) {
+		vcpu->run_pages[i] = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+		if (!vcpu->run_pages[i]) {
+			r = -ENOMEM;
+			goto err_free;
+		}
+	}
+	vcpu->run = page_address(vcpu->run_pages[0]);
+	vcpu->io_data = page_address(vcpu->run_pages[1]);
+
+	r = vmm_ops->vcpu_create(vcpu);
+	if (r)
+		goto err_free;
+
+	/* Reset state (SDM Vol. 3A 9.1.1): EDX holds the CPUID signature. */
+	vmm_vcpu_reset_fpu(vcpu);
+	vcpu->rip = 0xfff0;
+	vcpu->rflags = VMM_RFLAGS_FIXED;
+	vmm_cpuid_lookup(vcpu, 1, 0, &eax, &ebx, &ecx, &edx);
+	vcpu->regs[VMM_RDX] = eax;
+	vmm_ops->vcpu_reset(vcpu);
+
+	mutex_lock(&vm->lock);
+	if (vm->vcpus[id]) {
+		r = -EEXIST;
+		goto err_unlock;
+	}
+	/* Published first, so the MMU notifier kicks it from its first run. */
+	smp_store_release(&vm->vcpus[id], vcpu);
+	vmm_vm_get(vm);			/* for the vCPU fd */
+	r = anon_inode_getfd("vmm-vcpu", &vmm_vcpu_fops, vcpu,
+			     O_RDWR | O_CLOEXEC);
+	if (r < 0) {
+		vmm_vm_put(vm);		/* cannot be the last: the VM fd */
+		spin_lock(&vm->mmu_lock);	/* vs. the notifier's loop */
+		WRITE_ONCE(vm->vcpus[id], NULL);
+		spin_unlock(&vm->mmu_lock);
+		goto err_unlock;
+	}
+	mutex_unlock(&vm->lock);
+	return r;
+
+err_unlock:
+	mutex_unlock(&vm->lock);
+	vmm_ops->vcpu_free(vcpu);
+err_free:
+	for (i = 0; i < VMM_RUN_PAGES; i++)
+		if (vcpu->run_pages[i])
+			__free_page(vcpu->run_pages[i]);
+	kfree(vcpu);
+	return r;
+}

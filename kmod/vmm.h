@@ -1,0 +1,243 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * vmm.h - the objects of vmm.ko and the interface between the
+ * arch-neutral code (main.c, vm.c, vcpu.c, mmu.c, cpuid.c, emulate.c) and
+ * one hardware backend (svm/ now, vmx/ later).
+ *
+ * Lifetimes (see Documentation/architecture.md):
+ *   struct vmm_vm    - kref; one reference for the VM fd, one per vCPU fd.
+ *                      Freed, with all its vCPUs, when the last one drops.
+ *   struct vmm_vcpu  - owned by its VM; its fd holds a VM reference.
+ * Every fd's file_operations has .owner = THIS_MODULE, so the module cannot
+ * be unloaded while any of them is open.
+ */
+#ifndef VMM_H
+#define VMM_H
+
+#include <linux/kref.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/mmu_notifier.h>
+#include <linux/preempt.h>
+#include <linux/cpumask.h>
+#include <linux/list.h>
+#include <asm/fpu/types.h>
+
+#include "../uapi/vmm.h"
+#include "x86_decode.h"
+
+#define VMM_MAX_VCPUS		64
+#define VMM_NR_SLOTS		32
+#define VMM_MAX_CPUID		256
+#define VMM_RUN_PAGES		2	/* struct vmm_run, then I/O data */
+
+/* GPR numbers: the x86 encoding order, as in struct vmm_insn. */
+enum vmm_reg {
+	VMM_RAX, VMM_RCX, VMM_RDX, VMM_RBX, VMM_RSP, VMM_RBP, VMM_RSI, VMM_RDI,
+	VMM_R8, VMM_R9, VMM_R10, VMM_R11, VMM_R12, VMM_R13, VMM_R14, VMM_R15,
+	VMM_NR_REGS
+};
+
+/* x86 bits the arch-neutral code needs (SDM Vol. 3A 2.5, APM Vol. 2 3.1). */
+#define VMM_RFLAGS_FIXED	(1ULL << 1)
+#define VMM_RFLAGS_DF		(1ULL << 10)
+
+struct vmm_slot {
+	u64 gpa;
+	u64 size;		/* 0: slot unused */
+	u64 hva;
+	u32 flags;		/* VMM_MEM_* */
+};
+
+struct vmm_vm {
+	struct kref ref;
+	struct mm_struct *mm;		/* mmgrab()bed: the guest's memory */
+	struct list_head list;		/* vmm_vm_list, for nr_vms */
+
+	struct mutex lock;		/* vCPU creation, CPUID policy */
+	struct vmm_vcpu *vcpus[VMM_MAX_VCPUS];
+
+	/* CPUID policy (cpuid.c); under lock. */
+	struct vmm_cpuid_entry *cpuid;
+	u32 cpuid_nent;
+
+	/*
+	 * Guest-physical memory (mmu.c).  slots_lock (a mutex: faults call
+	 * get_user_pages, which sleeps) guards slots[]; mmu_lock (a
+	 * spinlock: MMU notifiers cannot sleep) guards the nested page
+	 * table and the invalidation counters.
+	 */
+	struct mutex slots_lock;
+	struct vmm_slot slots[VMM_NR_SLOTS];
+	spinlock_t mmu_lock;
+	u64 *npt_root;			/* top-level table, kernel address */
+	phys_addr_t npt_root_pa;
+	unsigned long mmu_invalidate_seq;
+	long mmu_invalidate_in_progress;
+	struct mmu_notifier mn;
+	cpumask_var_t kick_mask;	/* under mmu_lock */
+
+	void *arch;			/* backend's per-VM data */
+};
+
+enum vmm_vcpu_mode {
+	VMM_OUTSIDE_GUEST,
+	VMM_IN_GUEST,			/* interrupts off, about to/in VMRUN */
+};
+
+/* Requests to a vCPU, bits of vcpu->requests. */
+#define VMM_REQ_TLB_FLUSH	0	/* nested page table entries dropped */
+
+/* Work left from the last exit to userspace, done by the next VMM_RUN. */
+enum vmm_pending_kind {
+	VMM_PENDING_NONE,
+	VMM_PENDING_PIO_IN,		/* IN: data page -> AL/AX/EAX */
+	VMM_PENDING_PIO_INS,		/* INS: data page -> ES:rDI */
+	VMM_PENDING_MMIO_READ,		/* run->mmio.data -> register */
+};
+
+/* One port I/O exit, decoded by the backend (APM 15.10.2). */
+struct vmm_pio {
+	u16 port;
+	u8 size;			/* 1, 2, 4 */
+	bool in;
+	bool string;
+	bool rep;
+	u8 addr_size;			/* 2, 4, 8: string address width */
+	u8 seg;				/* string source segment, VMM_SEG_* */
+	u64 next_rip;
+	u64 regs_rsi, regs_rdi;		/* string: rSI/rDI at the exit */
+};
+
+/* Segment numbers in the APM's IOIO encoding order (15.10.2). */
+enum vmm_seg { VMM_SEG_ES, VMM_SEG_CS, VMM_SEG_SS, VMM_SEG_DS,
+	       VMM_SEG_FS, VMM_SEG_GS };
+
+struct vmm_vcpu {
+	struct vmm_vm *vm;
+	u32 id;
+	struct mutex lock;		/* one ioctl at a time */
+
+	/* Guest registers; the backend moves RAX/RSP/RIP/RFLAGS to and from
+	 * its control block around each entry. */
+	u64 regs[VMM_NR_REGS];
+	u64 rip;
+	u64 rflags;
+	struct fxregs_state fx __aligned(16);	/* guest x87/SSE state */
+
+	struct vmm_run *run;		/* page 0 of the vCPU mmap */
+	void *io_data;			/* page 1 */
+	struct page *run_pages[VMM_RUN_PAGES];
+
+	int cpu;			/* CPU loaded on, -1 when none */
+	int mode;			/* enum vmm_vcpu_mode */
+	unsigned long requests;
+	struct preempt_notifier pn;
+	bool dead;			/* triple fault: no more entries */
+
+	struct {
+		enum vmm_pending_kind kind;
+		struct vmm_pio pio;
+		u32 count;
+		struct vmm_insn insn;
+		u64 next_rip;
+	} pending;
+
+	/* Page-table pages taken before mmu_lock (mmu.c). */
+	void *mmu_cache[4];
+	int mmu_cache_nr;
+
+	u64 stat_exits;
+	void *arch;			/* backend's per-vCPU data */
+};
+
+/*
+ * struct vmm_backend_ops - everything that differs between AMD SVM and
+ * Intel VMX.  Filled with designated initialisers in svm/svm.c (and
+ * vmx/vmx.c); chosen once by main.c.
+ *
+ * Exit handling contract (handle_exit and every handler it calls):
+ *   1   resume the guest;
+ *   0   return to userspace, vcpu->run filled in;
+ *   <0  errno, returned by VMM_RUN.
+ */
+struct vmm_backend_ops {
+	const char *name;
+	u32 backend;			/* VMM_BACKEND_* */
+
+	/* Module load/unload: check the CPU, enable on every CPU. */
+	int (*hardware_setup)(void);
+	void (*hardware_unsetup)(void);
+	void (*fill_info)(struct vmm_info *info);
+
+	int (*vm_init)(struct vmm_vm *vm);
+	void (*vm_destroy)(struct vmm_vm *vm);
+
+	int (*vcpu_create)(struct vmm_vcpu *vcpu);
+	void (*vcpu_free)(struct vmm_vcpu *vcpu);
+	void (*vcpu_reset)(struct vmm_vcpu *vcpu);
+	/* Thread got/left a CPU (VMM_RUN entry/exit, preempt notifiers). */
+	void (*vcpu_load)(struct vmm_vcpu *vcpu, int cpu);
+	void (*vcpu_put)(struct vmm_vcpu *vcpu);
+	/* Enter the guest once; irqs off, vcpu->mode == VMM_IN_GUEST. */
+	void (*run)(struct vmm_vcpu *vcpu);
+	int (*handle_exit)(struct vmm_vcpu *vcpu);
+	void (*flush_tlb)(struct vmm_vcpu *vcpu);
+
+	void (*get_sregs)(struct vmm_vcpu *vcpu, struct vmm_sregs *s);
+	int (*set_sregs)(struct vmm_vcpu *vcpu, const struct vmm_sregs *s);
+	/* Exception for the next entry; cr2 is used for #PF only. */
+	void (*inject_exception)(struct vmm_vcpu *vcpu, u8 vector,
+				 bool has_error, u32 error, u64 cr2);
+
+	/* Nested page table entry format (NPT or EPT), 4 levels of 512. */
+	u64 (*pte_table)(phys_addr_t table);
+	u64 (*pte_leaf)(phys_addr_t page, bool writable);
+	bool (*pte_present)(u64 pte);
+	bool (*pte_writable)(u64 pte);
+	phys_addr_t (*pte_addr)(u64 pte);
+};
+
+extern const struct vmm_backend_ops *vmm_ops;
+
+/* main.c */
+int vmm_nr_vms(void);
+
+/* vm.c */
+int vmm_vm_create(unsigned long flags);
+void vmm_vm_get(struct vmm_vm *vm);
+void vmm_vm_put(struct vmm_vm *vm);
+void vmm_vm_list_init(void);
+
+/* vcpu.c */
+int vmm_vcpu_create(struct vmm_vm *vm, unsigned long id);
+void vmm_vcpu_destroy(struct vmm_vcpu *vcpu);
+void vmm_make_all_vcpus_request(struct vmm_vm *vm, int req);
+
+/* mmu.c */
+int vmm_mmu_init(struct vmm_vm *vm);
+void vmm_mmu_destroy(struct vmm_vm *vm);
+int vmm_set_memory_slot(struct vmm_vm *vm, const struct vmm_memory_slot *s);
+int vmm_mmu_page_fault(struct vmm_vcpu *vcpu, u64 gpa, bool write,
+		       bool fetch, const u8 *insn, unsigned int insn_len);
+int vmm_read_guest(struct vmm_vm *vm, u64 gpa, void *buf, unsigned int len);
+int vmm_write_guest(struct vmm_vm *vm, u64 gpa, const void *buf,
+		    unsigned int len);
+void vmm_mmu_free_cache(struct vmm_vcpu *vcpu);
+
+/* cpuid.c */
+int vmm_cpuid_init(struct vmm_vm *vm);
+int vmm_cpuid_set(struct vmm_vm *vm, const struct vmm_cpuid *c);
+int vmm_cpuid_get(struct vmm_vm *vm, struct vmm_cpuid *c);
+void vmm_cpuid_lookup(struct vmm_vcpu *vcpu, u32 func, u32 index,
+		      u32 *eax, u32 *ebx, u32 *ecx, u32 *edx);
+int vmm_cpuid_exit(struct vmm_vcpu *vcpu);
+
+/* emulate.c */
+int vmm_emulate_mmio(struct vmm_vcpu *vcpu, u64 gpa, bool write,
+		     const u8 *insn, unsigned int insn_len);
+int vmm_emulate_pio(struct vmm_vcpu *vcpu, const struct vmm_pio *pio);
+int vmm_complete_pending(struct vmm_vcpu *vcpu);
+int vmm_internal_error(struct vmm_vcpu *vcpu, u32 suberror, u64 data0);
+
+#endif /* VMM_H */
