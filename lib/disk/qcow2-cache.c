@@ -23,7 +23,7 @@ int q2c_init(struct q2_cache *c, int n, uint64_t size, bool is_l2)
 	c->n = n;
 	c->is_l2 = is_l2;
 	for (int i = 0; i < n; i++) {
-		if (posix_memalign(&c->e[i].buf, 4096, size)) {
+		if (posix_memalign(&c->e[i].buf, 512, size)) {
 			q2c_free(c);
 			return -ENOMEM;
 		}

@@ -164,6 +164,12 @@ int qcow2_check(struct vmm_disk *d, bool repair, struct vmm_disk_check *r)
 	if (fstat(d->fd, &st) < 0)
 		return -errno;
 	c.nclusters = align_up(st.st_size, cs) >> q->cluster_bits;
+	/* One counter per cluster of the file: bounded (4 TiB of 64 KiB
+	 * clusters), whatever length a damaged sparse file claims. */
+	if (c.nclusters > (1ull << 26))
+		return disk_err(-EFBIG, "qcow2: image file too large to check "
+				"(%llu clusters)",
+				(unsigned long long)c.nclusters);
 	c.cnt = calloc(c.nclusters ? c.nclusters : 1, sizeof(*c.cnt));
 	c.tbl = malloc(cs);
 	if (!c.cnt || !c.tbl) {

@@ -221,8 +221,7 @@ static int alloc_write(struct vmm_disk *d, uint64_t *t, uint64_t o,
 			return ret;
 		add_seg(segs, nseg, (char *)data, k, h + o % cs);
 	} else {
-		bounce = aligned_alloc(4096, cs);
-		if (!bounce)
+		if (posix_memalign((void **)&bounce, 512, cs))
 			return -ENOMEM;
 		if (zero_src)
 			memset(bounce, 0, cs);

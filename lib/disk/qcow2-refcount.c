@@ -143,7 +143,8 @@ static int grow_reftable(struct vmm_disk *d, uint64_t idx)
 		return disk_err(-EFBIG, "qcow2: refcount table too small");
 
 	newrt = calloc(entries, 8);
-	rb = aligned_alloc(4096, cs);
+	if (posix_memalign((void **)&rb, 512, cs))
+		rb = NULL;
 	if (!newrt || !rb) {
 		ret = -ENOMEM;
 		goto out;
