@@ -1,0 +1,68 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# shellcheck shell=bash
+#
+# cfg.sh - reads tests/lab/tests.cfg; sourced by run.sh (on the build
+# machine) and lab-init.sh (inside the lab), so both agree on the list.
+#
+# cfg_load FILE LAB fills:
+#   CFG_NAMES            test names in file order, only those for LAB
+#   CFG_FILE[name] CFG_ARGS[name] CFG_EXIT[name] CFG_TIMEOUT[name]
+#   CFG_SIGNAL[name]     (empty: none)
+#   CFG_PATTERNS[name]   newline-separated extended regexes
+# Returns non-zero, with a message on stderr, on a malformed file.
+
+declare -a CFG_NAMES
+declare -A CFG_FILE CFG_ARGS CFG_EXIT CFG_TIMEOUT CFG_SIGNAL CFG_PATTERNS CFG_LABS
+
+cfg_load() {
+	local file=$1 lab=$2 line key val name= n=0 all=() t
+
+	CFG_NAMES=()
+	while IFS= read -r line || [ -n "$line" ]; do
+		n=$((n + 1))
+		line=${line%$'\r'}
+		case $line in
+		''|'#'*) continue ;;
+		'['*']')
+			name=${line#[}
+			name=${name%]}
+			if [[ ! $name =~ ^[A-Za-z0-9_.-]+$ ]] || [ -n "${CFG_FILE[$name]+x}" ]; then
+				echo "$file:$n: bad or repeated test name '$name'" >&2
+				return 1
+			fi
+			all+=("$name")
+			CFG_FILE[$name]= CFG_ARGS[$name]= CFG_EXIT[$name]=1
+			CFG_TIMEOUT[$name]=30 CFG_SIGNAL[$name]= CFG_PATTERNS[$name]=
+			CFG_LABS[$name]="amd intel"
+			continue ;;
+		esac
+		if [ -z "$name" ] || [[ ! $line =~ ^([a-z]+)[[:space:]]*=[[:space:]]*(.*)$ ]]; then
+			echo "$file:$n: expected [name] or key = value" >&2
+			return 1
+		fi
+		key=${BASH_REMATCH[1]} val=${BASH_REMATCH[2]}
+		case $key in
+		file) CFG_FILE[$name]=$val ;;
+		args) CFG_ARGS[$name]=$val ;;
+		exit) CFG_EXIT[$name]=$val ;;
+		timeout) CFG_TIMEOUT[$name]=$val ;;
+		signal) CFG_SIGNAL[$name]=$val ;;
+		labs) CFG_LABS[$name]=$val ;;
+		pattern) CFG_PATTERNS[$name]+=$val$'\n' ;;
+		*) echo "$file:$n: unknown key '$key'" >&2; return 1 ;;
+		esac
+	done < "$file"
+
+	for t in "${all[@]}"; do
+		if [ -z "${CFG_FILE[$t]}" ]; then
+			echo "$file: [$t] has no file" >&2
+			return 1
+		fi
+		if [ -z "${CFG_PATTERNS[$t]}" ] && [ "${CFG_EXIT[$t]}" = 1 ]; then
+			CFG_PATTERNS[$t]=$'^SUMMARY: [0-9]+ tests, 0 failures$\n'
+		fi
+		case " ${CFG_LABS[$t]} " in
+		*" $lab "*) CFG_NAMES+=("$t") ;;
+		esac
+	done
+}

@@ -1,0 +1,69 @@
+#!/bin/busybox sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# initramfs-init.sh - /init of the lab's initramfs (busybox sh, PID 1).
+#
+# Mounts the build machine's / (shared read-only by QEMU's 9p, mount tag
+# "hostroot") on /mnt, gives it fresh /proc, /sys, /dev and writable
+# tmpfs on /tmp and /run, and runs tests/lab/lab-init.sh chrooted there,
+# so the lab uses the build machine's bash, kmod, vmctl and its shared
+# libraries without packing any of them.  Then dumps the kernel log
+# between markers for run.sh to check, and powers off.
+# The 9p/virtio modules are in /lib/modules, loaded in the order of
+# /modules.list (modprobe --show-depends order, computed by run.sh).
+
+/bin/busybox mkdir -p /bin /sbin /usr/bin /usr/sbin /proc /sys /dev /mnt /tmp
+/bin/busybox --install -s
+export PATH=/bin:/sbin:/usr/bin:/usr/sbin
+
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+exec < /dev/console > /dev/console 2>&1
+# Only emergencies on the console: results and kernel messages must not
+# interleave.  The full log is dumped at the end.
+dmesg -n 1
+
+param() {
+	for p in $(cat /proc/cmdline); do
+		case $p in "vmmlab.$1="*) echo "${p#*=}"; return ;; esac
+	done
+}
+lab=$(param lab)
+repo=$(param repo)
+echo "LAB: init on $(uname -r)"
+
+end() {
+	echo "==== lab dmesg begin ===="
+	dmesg
+	echo "==== lab dmesg end ===="
+	echo "LAB: power off"
+	sync
+	sleep 1
+	poweroff -f
+	# Not reached unless poweroff failed: power off through sysrq, and
+	# failing that let init exit (panic=-1 and -no-reboot end QEMU).
+	echo o > /proc/sysrq-trigger
+	sleep 5
+	exit 1
+}
+
+for m in $(cat /modules.list); do
+	insmod "/lib/modules/$m" || echo "LAB: insmod $m failed"
+done
+if ! mount -t 9p -o ro,trans=virtio,version=9p2000.L,msize=512000 hostroot /mnt; then
+	echo "FAIL: lab-$lab/setup cannot mount the build machine's / over 9p"
+	end
+fi
+mount -t proc proc /mnt/proc
+mount -t sysfs sysfs /mnt/sys
+mount -t devtmpfs devtmpfs /mnt/dev
+mount -t tmpfs tmpfs /mnt/tmp
+mount -t tmpfs tmpfs /mnt/run
+if [ ! -f "/mnt$repo/tests/lab/lab-init.sh" ]; then
+	echo "FAIL: lab-$lab/setup no $repo/tests/lab/lab-init.sh in the shared /"
+	end
+fi
+chroot /mnt /bin/bash "$repo/tests/lab/lab-init.sh"
+echo "LAB: lab-init.sh exited with status $?"
+end

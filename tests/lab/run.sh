@@ -1,0 +1,287 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# run.sh - the lab harness, build-machine side (shared/LAB.md).
+#
+#   tests/lab/run.sh amd [TEST...]    the AMD lab: QEMU TCG, nested SVM + NPT
+#   tests/lab/run.sh intel            the Intel lab (Bochs): not yet
+#
+# The AMD lab boots Debian's kernel (/boot/vmlinuz-$KVER) in QEMU with a
+# busybox initramfs that chroots into this machine's / shared read-only by
+# 9p, and runs tests/lab/lab-init.sh there: vmm.ko load, vmctl info, every
+# guest of tests/lab/tests.cfg, module unload, 100 load/unload cycles, and
+# the kvm_amd coexistence checks.  Two short extra boots with -cpu max,-svm
+# and -cpu max,-npt check that vmm.ko refuses to load.  Every boot's kernel
+# log must be free of warnings, oopses and lockups.
+#
+# Prints one line per check, "PASS: lab-amd/NAME" or "FAIL: lab-amd/NAME
+# why" (tests/check.sh collects them), with indented evidence lines.
+# With TEST names, only those guest tests run (one boot, no refusal boots,
+# no load loop or KVM checks): the quick way to rerun a test.
+#
+# Artifacts in build/lab/: amd-console.log (the main boot's serial
+# console), amd-nosvm-console.log, amd-nonpt-console.log, the initramfs.
+#
+# Environment: KVER (default: the newest /lib/modules/*/build), LAB_TIMEOUT
+# (seconds for the main boot; default from tests.cfg), LAB_LOOPS
+# (load/unload cycles, default 100), QEMU (default qemu-system-x86_64),
+# VMM_KO and VMCTL (absolute paths that replace kmod/vmm.ko and cli/vmctl).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+repo=$(pwd)
+here=$repo/tests/lab
+out=$repo/build/lab
+QEMU=${QEMU:-qemu-system-x86_64}
+KVER=${KVER:-$(ls -d /lib/modules/*/build 2>/dev/null | sort -V | tail -n 1 | cut -d/ -f4)}
+LAB_LOOPS=${LAB_LOOPS:-100}
+
+bad_log_re='WARNING:|BUG:|Oops|general protection fault|soft lockup|hard LOCKUP|rcu.*stall|Call Trace|blocked for more than|Kernel panic'
+
+usage() {
+	echo "usage: tests/lab/run.sh amd|intel [TEST...]" >&2
+	exit 2
+}
+
+# --- build-machine side preparation ----------------------------------------
+
+# The initramfs: busybox-static, /init, and the 9p + virtio modules in the
+# order modprobe --show-depends prints them (shared/LAB.md).
+make_initramfs() {
+	local dir=$out/initramfs mods m base
+
+	rm -rf "$dir"
+	mkdir -p "$dir/bin" "$dir/dev" "$dir/lib/modules" "$dir/proc" "$dir/sys" "$dir/mnt"
+	cp /bin/busybox "$dir/bin/busybox"
+	cp "$here/initramfs-init.sh" "$dir/init"
+	chmod 755 "$dir/init"
+	mods=$(modprobe -S "$KVER" -a --show-depends 9p 9pnet_virtio virtio_pci |
+		awk '$1 == "insmod" && !seen[$2]++ { print $2 }')
+	: > "$dir/modules.list"
+	for m in $mods; do
+		base=$(basename "$m")
+		case $base in
+		*.ko.xz) xz -dc "$m" > "$dir/lib/modules/${base%.xz}"; base=${base%.xz} ;;
+		*.ko.zst) zstd -qdc "$m" > "$dir/lib/modules/${base%.zst}"; base=${base%.zst} ;;
+		*) cp "$m" "$dir/lib/modules/" ;;
+		esac
+		echo "$base" >> "$dir/modules.list"
+	done
+	grep -q 9pnet_virtio "$dir/modules.list" || return 1
+	(cd "$dir" && find . | cpio -o -H newc --quiet) | gzip -1 > "$out/lab-initrd.gz" ||
+		return 1
+	rm -rf "$dir"
+}
+
+# --- one boot ----------------------------------------------------------------
+
+# boot TAG CPU SMP TIMEOUT MODE [TESTS]: boots the lab, console to
+# $out/amd-TAG-console.log (amd-console.log for the main boot).  With
+# STREAM=1 the lab's result and evidence lines are shown as they come.
+# Returns QEMU's (or timeout's) exit status.
+boot() {
+	local tag=$1 cpu=$2 smp=$3 tmo=$4 mode=$5 tests=${6:-} log rc
+	local append="console=ttyS0,115200 quiet panic=-1 vmmlab.lab=$lab vmmlab.mode=$mode vmmlab.repo=$repo vmmlab.loops=$LAB_LOOPS"
+
+	[ -n "${VMM_KO:-}" ] && append+=" vmmlab.ko=$VMM_KO"
+	[ -n "${VMCTL:-}" ] && append+=" vmmlab.vmctl=$VMCTL"
+
+	[ -n "$tests" ] && append+=" vmmlab.tests=$tests"
+	log=$(console_log "$tag")
+	set +e
+	timeout -k 10 "$tmo" "$QEMU" -accel tcg,thread=multi -smp "$smp" \
+		-cpu "$cpu" -m 1536 -nographic -no-reboot \
+		-kernel "/boot/vmlinuz-$KVER" -initrd "$out/lab-initrd.gz" \
+		-append "$append" \
+		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
+		< /dev/null 2>&1 | sed -u 's/\r$//' |
+	if [ "${STREAM:-0}" = 1 ]; then
+		tee "$log" | sed -n -u -e '/^==== lab dmesg begin/,$d' \
+			-e '/^\(PASS\|FAIL\|SKIP\): \|^    \|^LAB: /p'
+	else
+		cat > "$log"
+	fi
+	rc=${PIPESTATUS[0]}
+	set -e
+	return "$rc"
+}
+
+console_log() {
+	if [ "$1" = main ]; then
+		echo "$out/$lab-console.log"
+	else
+		echo "$out/$lab-$1-console.log"
+	fi
+}
+
+# check_boot TAG RC TIMEOUT SUFFIX: the boot itself and its kernel log.
+check_boot() {
+	local tag=$1 rc=$2 tmo=$3 sfx=$4 log bad
+
+	log=$(console_log "$tag")
+	if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+		echo "FAIL: lab-$lab/boot$sfx the lab did not finish within ${tmo}s (log: ${log#"$repo"/})"
+		tail_log "$log"
+	elif grep -q 'Kernel panic' "$log"; then
+		echo "FAIL: lab-$lab/boot$sfx kernel panic: $(grep -m1 'Kernel panic' "$log")"
+		tail_log "$log"
+	elif ! grep -q '^LAB: power off' "$log"; then
+		echo "FAIL: lab-$lab/boot$sfx the lab ended without powering off (QEMU status $rc; log: ${log#"$repo"/})"
+		tail_log "$log"
+	else
+		echo "PASS: lab-$lab/boot$sfx"
+	fi
+
+	if ! grep -q '^==== lab dmesg end' "$log"; then
+		echo "FAIL: lab-$lab/dmesg-clean$sfx no kernel log dump (the lab did not finish)"
+		return
+	fi
+	bad=$(sed -n '/^==== lab dmesg begin/,/^==== lab dmesg end/p' "$log" |
+		grep -E "$bad_log_re" || true)
+	if [ -n "$bad" ]; then
+		echo "FAIL: lab-$lab/dmesg-clean$sfx $(echo "$bad" | head -n 1)"
+		sed -n '/^==== lab dmesg begin/,/^==== lab dmesg end/p' "$log" |
+			grep -E -B 3 -A 25 -m 1 "$bad_log_re" | sed 's/^/    | /'
+	else
+		echo "PASS: lab-$lab/dmesg-clean$sfx"
+	fi
+}
+
+# The console up to the kernel log dump: what the lab was doing last.
+tail_log() {
+	sed '/^==== lab dmesg begin/,$d' "$1" | tail -n 30 | sed 's/^/    | /'
+}
+
+# report_missing TAG NAME...: a FAIL for each check the lab did not report.
+report_missing() {
+	local log n
+
+	log=$(console_log "$1")
+	shift
+	for n in "$@"; do
+		grep -qE "^(PASS|FAIL|SKIP): lab-$lab/$n( |\$)" "$log" ||
+			echo "FAIL: lab-$lab/$n no result: the lab stopped before it (see ${log#"$repo"/})"
+	done
+}
+
+# Result lines of a non-streamed boot, with their evidence lines.
+print_results() {
+	sed -n -e '/^==== lab dmesg begin/,$d' -e '/^\(PASS\|FAIL\|SKIP\): \|^    /p' \
+		"$(console_log "$1")"
+}
+
+# --- the AMD lab ---------------------------------------------------------------
+
+run_amd() {
+	local tests=("$@") t names sum=0 tmo rc rc1 rc2 start
+
+	start=$(date +%s)
+	mkdir -p "$out"
+	if [ -z "$KVER" ] || [ ! -f "/boot/vmlinuz-$KVER" ]; then
+		echo "FAIL: lab-$lab/setup no lab kernel: /boot/vmlinuz-$KVER (set KVER; make deps installs linux-image-amd64)"
+		return 1
+	fi
+	for t in "$QEMU" busybox cpio modprobe gcc; do
+		if ! command -v "$t" > /dev/null; then
+			echo "FAIL: lab-$lab/setup $t not installed (make deps)"
+			return 1
+		fi
+	done
+	if [ ! -e /bin/busybox ] || ! /bin/busybox --list > /dev/null 2>&1; then
+		echo "FAIL: lab-$lab/setup /bin/busybox missing (busybox-static)"
+		return 1
+	fi
+
+	# Things the lab uses from the shared /: the guests, kvm-hold.
+	if ! make -s -C tests/guest > "$out/guest-build.log" 2>&1; then
+		echo "FAIL: lab-$lab/guests make -C tests/guest failed"
+		tail -n 20 "$out/guest-build.log" | sed 's/^/    | /'
+	fi
+	if ! gcc -static -O2 -Wall -Wextra -Werror -o "$out/kvm-hold" "$here/kvm-hold.c" \
+	     > "$out/kvm-hold-build.log" 2>&1; then
+		echo "FAIL: lab-$lab/kvm-hold-build gcc -static tests/lab/kvm-hold.c failed"
+		tail -n 20 "$out/kvm-hold-build.log" | sed 's/^/    | /'
+		rm -f "$out/kvm-hold"
+	fi
+	if [ -f "${VMM_KO:-kmod/vmm.ko}" ]; then
+		local vm
+		vm=$(modinfo -F vermagic "${VMM_KO:-kmod/vmm.ko}" 2>/dev/null | awk '{ print $1 }')
+		[ "$vm" = "$KVER" ] ||
+			echo "LAB: note: kmod/vmm.ko is built for '$vm', the lab boots $KVER"
+	fi
+	if ! make_initramfs; then
+		echo "FAIL: lab-$lab/setup could not build the initramfs"
+		return 1
+	fi
+
+	# shellcheck source=tests/lab/cfg.sh
+	. "$here/cfg.sh"
+	if ! cfg_load "$here/tests.cfg" "$lab"; then
+		echo "FAIL: lab-$lab/tests-cfg tests/lab/tests.cfg is malformed"
+		return 1
+	fi
+	if [ ${#tests[@]} -gt 0 ]; then
+		for t in "${tests[@]}"; do
+			if [ -z "${CFG_FILE[$t]+x}" ]; then
+				echo "FAIL: lab-$lab/$t no such test in tests/lab/tests.cfg"
+				return 1
+			fi
+		done
+		names=("${tests[@]}")
+	else
+		names=("${CFG_NAMES[@]}")
+	fi
+	for t in "${names[@]}"; do
+		sum=$((sum + CFG_TIMEOUT[$t] + 5))
+	done
+
+	# Refusal boots first, side by side: short, one CPU each.
+	if [ ${#tests[@]} -eq 0 ]; then
+		# -la57 too: with -svm alone, QEMU 7.2's max CPU (5-level
+		# paging on) gives every static glibc program of the lab a
+		# non-absolute /proc/self/exe and they abort (busybox too).
+		boot nosvm max,-svm,-la57 1 180 nosvm & rc1=0
+		local p1=$!
+		boot nonpt max,-npt 1 180 nonpt & rc2=0
+		local p2=$!
+		wait $p1 || rc1=$?
+		wait $p2 || rc2=$?
+		print_results nosvm
+		report_missing nosvm refuse-nosvm
+		check_boot nosvm "$rc1" 180 -nosvm
+		print_results nonpt
+		report_missing nonpt refuse-nonpt
+		check_boot nonpt "$rc2" 180 -nonpt
+	fi
+
+	# The main boot: everything else.
+	tmo=${LAB_TIMEOUT:-$((sum + 240))}
+	echo "LAB: main boot, ${#names[@]} guest tests, timeout ${tmo}s, console in ${out#"$repo"/}/$lab-console.log"
+	rc=0
+	STREAM=1 boot main max 2 "$tmo" main "$(IFS=,; echo "${tests[*]}")" || rc=$?
+	if [ ${#tests[@]} -gt 0 ]; then
+		report_missing main module-load info info-json "${names[@]}" module-unload
+	else
+		report_missing main module-load info info-json "${names[@]}" module-unload \
+			"load-unload-$LAB_LOOPS" kvm-busy kvm-reverse
+	fi
+	check_boot main "$rc" "$tmo" ""
+	echo "LAB: $lab lab took $(($(date +%s) - start))s"
+}
+
+lab=${1:-}
+[ $# -gt 0 ] && shift
+case $lab in
+amd)
+	mkdir -p "$out"
+	run_amd "$@" 2>&1 | tee "$out/run.$$.out" || true
+	grep -q '^FAIL: ' "$out/run.$$.out" && r=1 || r=0
+	rm -f "$out/run.$$.out"
+	exit $r
+	;;
+intel)
+	echo "SKIP: lab-intel not yet implemented"
+	;;
+*)
+	usage
+	;;
+esac
