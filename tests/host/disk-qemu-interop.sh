@@ -184,4 +184,17 @@ ok disk-interop/refuse-encrypted refused enc 'encrypt' create -f qcow2 --object 
 ok disk-interop/refuse-extended-l2 refused ext 'extended L2' create -f qcow2 -o extended_l2=on "$T/ext.qcow2" 4M
 ok disk-interop/refuse-data-file refused df 'external data' create -f qcow2 -o data_file="$T/df.data" "$T/df.qcow2" 4M
 
+# --- documentation: every verb in --help and in the man page ---------------
+t_docs() {
+	local v help
+	help=$($VD --help) || return 1
+	for v in create info snapshot commit convert check resize; do
+		echo "$help" | grep -q "^  $v " || { echo "--help lacks $v"; return 1; }
+		$VD "$v" --help | grep -q "usage: vmctl disk $v" || { echo "$v --help"; return 1; }
+		grep -q "^\.It Cm $v" cli/vmctl-disk.8 || { echo "man page lacks $v"; return 1; }
+	done
+	if [ -x cli/vmctl ]; then cli/vmctl disk --help | grep -q '^  resize ' || { echo "vmctl disk --help"; return 1; }; fi
+}
+ok disk-interop/help-and-man-page t_docs
+
 finish
