@@ -16,9 +16,12 @@
  * entry under mmu_lock only when no invalidation ran or is running since.
  *
  * The table *walk* is here: both NPT (APM Vol. 2 15.25) and EPT (SDM
- * Vol. 3C 29.3) are 4 levels of 512 8-byte entries indexed by guest-
- * physical address bits 47:39, 38:30, 29:21, 20:12.  The entry *format*
- * comes from the backend (vmm_ops->pte_*).  Only 4 KiB leaves are made.
+ * Vol. 3C 29.3) are 4 (or 5) levels of 512 8-byte entries indexed by
+ * guest-physical address bits 56:48, 47:39, 38:30, 29:21, 20:12.  How
+ * many levels, and the entry *format*, come from the backend
+ * (vmm_ops->pt_levels, pte_*): NPT has as many levels as the host's own
+ * paging (5 when the host runs with CR4.LA57).  Only 4 KiB leaves are
+ * made.
  */
 #define pr_fmt(fmt) "vmm: " fmt
 
@@ -31,9 +34,9 @@
 
 #include "vmm.h"
 
-#define NPT_LEVELS	4
+#define NPT_MAX_LEVELS	5
 #define NPT_ENTRIES	512
-#define NPT_GPA_BITS	48		/* what 4 levels can map */
+#define NPT_GPA_BITS	48		/* what we let slots map */
 
 static inline unsigned int npt_index(u64 gpa, int level)
 {
@@ -55,7 +58,7 @@ static int mmu_topup_cache(struct vmm_vcpu *vcpu)
 {
 	void *p;
 
-	while (vcpu->mmu_cache_nr < NPT_LEVELS - 1) {
+	while (vcpu->mmu_cache_nr < NPT_MAX_LEVELS - 1) {
 		p = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
 		if (!p)
 			return -ENOMEM;
@@ -82,7 +85,7 @@ static u64 *npt_walk_alloc(struct vmm_vm *vm, struct vmm_vcpu *vcpu, u64 gpa)
 	void *page;
 	int level;
 
-	for (level = NPT_LEVELS; level > 1; level--) {
+	for (level = vm->npt_levels; level > 1; level--) {
 		pte = &table[npt_index(gpa, level)];
 		if (!vmm_ops->pte_present(*pte)) {
 			if (WARN_ON_ONCE(!vcpu->mmu_cache_nr))
@@ -134,7 +137,7 @@ static void npt_free(u64 *table, int level)
 /* Zap guest-physical [start, end) and flush every vCPU.  Under mmu_lock. */
 static void mmu_zap_gpa_range(struct vmm_vm *vm, u64 start, u64 end)
 {
-	if (npt_zap(vm->npt_root, NPT_LEVELS, 0, start, end))
+	if (npt_zap(vm->npt_root, vm->npt_levels, 0, start, end))
 		vmm_make_all_vcpus_request(vm, VMM_REQ_TLB_FLUSH);
 }
 
@@ -213,6 +216,7 @@ int vmm_mmu_init(struct vmm_vm *vm)
 {
 	int r;
 
+	vm->npt_levels = vmm_ops->pt_levels();
 	vm->npt_root = (u64 *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
 	if (!vm->npt_root)
 		return -ENOMEM;
@@ -231,7 +235,7 @@ void vmm_mmu_destroy(struct vmm_vm *vm)
 {
 	/* Waits for running callbacks; works after the mm has exited too. */
 	mmu_notifier_unregister(&vm->mn, vm->mm);
-	npt_free(vm->npt_root, NPT_LEVELS);
+	npt_free(vm->npt_root, vm->npt_levels);
 	vm->npt_root = NULL;
 }
 

@@ -71,6 +71,7 @@ struct vmm_vm {
 	struct vmm_slot slots[VMM_NR_SLOTS];
 	spinlock_t mmu_lock;
 	u64 *npt_root;			/* top-level table, kernel address */
+	int npt_levels;			/* 4 or 5 */
 	phys_addr_t npt_root_pa;
 	unsigned long mmu_invalidate_seq;
 	long mmu_invalidate_in_progress;
@@ -144,7 +145,7 @@ struct vmm_vcpu {
 	} pending;
 
 	/* Page-table pages taken before mmu_lock (mmu.c). */
-	void *mmu_cache[4];
+	void *mmu_cache[4];		/* a walk of 5 levels needs 4 */
 	int mmu_cache_nr;
 
 	u64 stat_exits;
@@ -190,7 +191,8 @@ struct vmm_backend_ops {
 	void (*inject_exception)(struct vmm_vcpu *vcpu, u8 vector,
 				 bool has_error, u32 error, u64 cr2);
 
-	/* Nested page table entry format (NPT or EPT), 4 levels of 512. */
+	/* Nested page table: levels (4 or 5) of 512 entries, their format. */
+	int (*pt_levels)(void);
 	u64 (*pte_table)(phys_addr_t table);
 	u64 (*pte_leaf)(phys_addr_t page, bool writable);
 	bool (*pte_present)(u64 pte);

@@ -697,6 +697,12 @@ static int svm_set_sregs(struct vmm_vcpu *vcpu, const struct vmm_sregs *s)
 #define NPT_US		BIT_ULL(2)	/* guest accesses are user accesses */
 #define NPT_ADDR_MASK	GENMASK_ULL(51, 12)
 
+/* APM 15.25.3: the nested walk uses the host's paging mode. */
+static int svm_pt_levels(void)
+{
+	return pgtable_l5_enabled() ? 5 : 4;
+}
+
 static u64 svm_pte_table(phys_addr_t table)
 {
 	return (table & NPT_ADDR_MASK) | NPT_P | NPT_RW | NPT_US;
@@ -742,6 +748,7 @@ const struct vmm_backend_ops svm_backend_ops = {
 	.get_sregs		= svm_get_sregs,
 	.set_sregs		= svm_set_sregs,
 	.inject_exception	= svm_inject_exception,
+	.pt_levels		= svm_pt_levels,
 	.pte_table		= svm_pte_table,
 	.pte_leaf		= svm_pte_leaf,
 	.pte_present		= svm_pte_present,

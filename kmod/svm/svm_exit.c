@@ -152,6 +152,7 @@ int svm_handle_exit(struct vmm_vcpu *vcpu)
 	struct vmm_run *run = vcpu->run;
 	svm_exit_handler fn = NULL;
 
+
 	/* APM 15.5.1: VMRUN refused the state (consistency checks). */
 	if (code == SVM_EXIT_INVALID) {
 		memset(&run->fail_entry, 0, sizeof(run->fail_entry));
