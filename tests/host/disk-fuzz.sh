@@ -43,7 +43,8 @@ qemu-img create -q -f qcow2 -o cluster_size=512 "$T/seeds/empty" 1M
 pass disk-fuzz/seeds
 
 # -timeout: one input may not take more than 10 s (a hang is a bug too).
-if "$T/fuzz" -max_total_time="$SECS" -timeout=10 -rss_limit_mb=2048 \
+# TMPDIR: the target keeps its scratch image there, removed with $T.
+if TMPDIR="$T" "$T/fuzz" -max_total_time="$SECS" -timeout=10 -rss_limit_mb=2048 \
 	-max_len=65536 -print_final_stats=1 -artifact_prefix="$T/" \
 	"$T/corpus" "$T/seeds" >"$T/fuzz.log" 2>&1; then
 	pass disk-fuzz/run-${SECS}s "($(grep -m1 'stat::number_of_executed_units' "$T/fuzz.log" | awk '{print $2}') runs)"
