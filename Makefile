@@ -97,11 +97,13 @@ install: all
 	install -D -m 0644 uapi/vmm.h $(DESTDIR)$(PREFIX)/include/vmm/vmm.h
 	install -D -m 0644 lib/libvmm.h $(DESTDIR)$(PREFIX)/include/vmm/libvmm.h
 	install -D -m 0644 cli/vmctl.8 $(DESTDIR)$(PREFIX)/share/man/man8/vmctl.8
+	install -D -m 0644 cli/vmctl-disk.8 $(DESTDIR)$(PREFIX)/share/man/man8/vmctl-disk.8
 	install -D -m 0644 scripts/99-vmm.rules $(DESTDIR)/etc/udev/rules.d/99-vmm.rules
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/vmctl $(DESTDIR)$(PREFIX)/lib/libvmm.* \
 	      $(DESTDIR)$(PREFIX)/share/man/man8/vmctl.8 \
+	      $(DESTDIR)$(PREFIX)/share/man/man8/vmctl-disk.8 \
 	      $(DESTDIR)/etc/udev/rules.d/99-vmm.rules
 	rm -rf $(DESTDIR)$(PREFIX)/include/vmm
 
