@@ -89,8 +89,6 @@ static void extend_forms(volatile u8 *p)
 static void high_byte_and_rex(volatile u8 *p)
 {
 	u64 v;
-	register u64 r9 asm("r9") = 0x0102030405060708ULL;
-	register u64 r14 asm("r14");
 	u16 ax;
 
 	/* AH/BH as source and destination: no REX prefix allowed, so the
@@ -102,9 +100,16 @@ static void high_byte_and_rex(volatile u8 *p)
 		     : "=r"(v) : "D"(p + 0x70) : "rbx");
 	report((u32)v == 0x11119a11, "movb mmio -> %%bh (0x%x)", (u32)v);
 
-	asm volatile("movq %0, (%1)" :: "r"(r9), "r"(p + 0x78) : "memory");
-	asm volatile("movq (%1), %0" : "=r"(r14) : "r"(p + 0x78));
-	report(r14 == 0x0102030405060708ULL, "movq %%r9 -> mmio -> %%r14");
+	/* REX.R registers on both sides, in one asm so nothing in between
+	 * can reuse R9 or R14. */
+	asm volatile("movabsq $0x0102030405060708, %%r9\n\t"
+		     "movq %%r9, (%1)\n\t"
+		     "xorl %%r14d, %%r14d\n\t"
+		     "movq (%1), %%r14\n\t"
+		     "movq %%r14, %0"
+		     : "=r"(v) : "r"(p + 0x78) : "r9", "r14", "memory");
+	report(v == 0x0102030405060708ULL, "movq %%r9 -> mmio -> %%r14 (0x%llx)",
+	       (unsigned long long)v);
 	(void)ax;
 }
 
@@ -125,6 +130,8 @@ static void moffs_forms(void)
 
 static void mixed_widths(volatile u8 *p)
 {
+	u64 v;
+
 	*(volatile u64 *)(p + 0x100) = 0x0807060504030201ULL;
 	report(p[0x103] == 0x04, "qword written, byte read at +3");
 	report(*(volatile u16 *)(p + 0x106) == 0x0807,
@@ -132,8 +139,10 @@ static void mixed_widths(volatile u8 *p)
 	report(*(volatile u32 *)(p + 0x101) == 0x05040302,
 	       "qword written, unaligned dword read at +1");
 	*(volatile u8 *)(p + 0x102) = 0xee;
-	report(*(volatile u64 *)(p + 0x100) == 0x080706050403ee01ULL,
-	       "byte written into the middle of a qword");
+	v = *(volatile u64 *)(p + 0x100);
+	report(v == 0x0807060504ee0201ULL,
+	       "byte written into the middle of a qword (0x%llx)",
+	       (unsigned long long)v);
 	*(volatile u64 *)(p + 0xff8) = 0xfedcba9876543210ULL;
 	report(*(volatile u64 *)(p + 0xff8) == 0xfedcba9876543210ULL,
 	       "last qword of the page");

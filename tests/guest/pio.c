@@ -2,7 +2,8 @@
 /*
  * pio.c - port I/O against the test device (vmctl --testdev):
  *  - IN/OUT of 1, 2 and 4 bytes, immediate-port and DX forms, on the
- *    scratch register at 0xe0 and at unaligned ports inside it;
+ *    scratch register at 0xe0, and accesses at the unaligned ports
+ *    0xe1-0xe3 inside the device;
  *  - string I/O through the FIFO at 0xe4: rep outsb/insb and outsw/insw,
  *    with buffers that straddle a 4 KiB page boundary, checking the
  *    data and the final RSI/RDI/RCX;
@@ -23,6 +24,8 @@ static inline u32 inl_dx(u16 port) { u32 v; asm volatile("inl %%dx, %0" : "=a"(v
 
 static void scratch_tests(void)
 {
+	u32 v;
+
 	outb(TESTDEV_SCRATCH, 0x5a);
 	report(inb(TESTDEV_SCRATCH) == 0x5a, "outb/inb imm8 port");
 	outw(TESTDEV_SCRATCH, 0xbeef);
@@ -37,13 +40,26 @@ static void scratch_tests(void)
 	outl_dx(TESTDEV_SCRATCH, 0x87654321);
 	report(inl_dx(TESTDEV_SCRATCH) == 0x87654321, "outl/inl dx port");
 
-	/* Unaligned ports inside the register: written, then read back. */
+	/*
+	 * Unaligned ports inside the register.  The test device defines
+	 * only accesses at 0xe0 (lib/dev/testdev.h); at 0xe1-0xe3 reads
+	 * return all-ones and writes are dropped.  What this checks is the
+	 * VMM's decoding of port and size: an access at 0xe1-0xe3 must
+	 * reach the device at that port with that width, not at 0xe0.
+	 */
+	outl(TESTDEV_SCRATCH, 0x12345678);
 	outw_dx(TESTDEV_SCRATCH + 1, 0x4321);
-	report(inw_dx(TESTDEV_SCRATCH + 1) == 0x4321, "outw/inw at port 0xe1");
 	outb_dx(TESTDEV_SCRATCH + 3, 0x77);
-	report(inb_dx(TESTDEV_SCRATCH + 3) == 0x77, "outb/inb at port 0xe3");
 	outw(TESTDEV_SCRATCH + 2, 0xc0de);
-	report(inw(TESTDEV_SCRATCH + 2) == 0xc0de, "outw/inw at port 0xe2");
+	v = inl(TESTDEV_SCRATCH);
+	report(v == 0x12345678, "writes at ports 0xe1-0xe3 leave the value at "
+	       "0xe0 alone (0x%x)", v);
+	v = inw_dx(TESTDEV_SCRATCH + 1);
+	report(v == 0xffff, "inw at port 0xe1 reads 0xffff (0x%x)", v);
+	v = inb_dx(TESTDEV_SCRATCH + 3);
+	report(v == 0xff, "inb at port 0xe3 reads 0xff (0x%x)", v);
+	v = inw(TESTDEV_SCRATCH + 2);
+	report(v == 0xffff, "inw at port 0xe2 (imm8) reads 0xffff (0x%x)", v);
 }
 
 /* rep outs/ins with the final register values; size 1 or 2. */

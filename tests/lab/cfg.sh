@@ -11,11 +11,12 @@
 #   CFG_PATTERNS[name]   newline-separated extended regexes
 # Returns non-zero, with a message on stderr, on a malformed file.
 
+# shellcheck disable=SC2034 # the arrays are used by whoever sources this
 declare -a CFG_NAMES
 declare -A CFG_FILE CFG_ARGS CFG_EXIT CFG_TIMEOUT CFG_SIGNAL CFG_PATTERNS CFG_LABS
 
 cfg_load() {
-	local file=$1 lab=$2 line key val name= n=0 all=() t
+	local file=$1 lab=$2 line key val name='' n=0 all=() t
 
 	CFG_NAMES=()
 	while IFS= read -r line || [ -n "$line" ]; do
@@ -31,8 +32,8 @@ cfg_load() {
 				return 1
 			fi
 			all+=("$name")
-			CFG_FILE[$name]= CFG_ARGS[$name]= CFG_EXIT[$name]=1
-			CFG_TIMEOUT[$name]=30 CFG_SIGNAL[$name]= CFG_PATTERNS[$name]=
+			CFG_FILE[$name]='' CFG_ARGS[$name]='' CFG_EXIT[$name]=1
+			CFG_TIMEOUT[$name]=30 CFG_SIGNAL[$name]='' CFG_PATTERNS[$name]=''
 			CFG_LABS[$name]="amd intel"
 			continue ;;
 		esac

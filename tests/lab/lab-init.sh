@@ -21,6 +21,7 @@
 #   vmmlab.loops=N            LAB_LOOPS   load/unload cycles (default 100)
 #   vmmlab.ko=FILE            VMM_KO      instead of kmod/vmm.ko
 #   vmmlab.vmctl=FILE         VMCTL       instead of cli/vmctl
+#   vmmlab.cfg=FILE           LAB_CFG     instead of tests/lab/tests.cfg
 set -uo pipefail
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export LC_ALL=C
@@ -40,6 +41,7 @@ LAB_MODE=$(param mode || echo "${LAB_MODE:-main}")
 LAB_REPO=$(param repo || echo "${LAB_REPO:-$(cd "$here/../.." && pwd)}")
 LAB_TESTS=$(param tests || echo "${LAB_TESTS:-}")
 LAB_LOOPS=$(param loops || echo "${LAB_LOOPS:-100}")
+LAB_CFG=$(param cfg || echo "${LAB_CFG:-$here/tests.cfg}")
 LAB_TESTS=${LAB_TESTS//,/ }
 
 suite=lab-$LAB
@@ -99,6 +101,7 @@ refuse() {
 vmm_lines() {
 	dmesg | tail -n +"$((dmesg_mark + 1))" | grep 'vmm' |
 		grep -v -e 'taints kernel' -e 'tainting kernel' | head -n 5 | sed 's/^/    | /'
+	return 0
 }
 
 # --- guest tests -----------------------------------------------------------
@@ -123,6 +126,7 @@ run_test() {
 	fi
 	# shellcheck disable=SC2206 # args are words, by design
 	cmd=("$vmctl" run --flat "$file" $args)
+	echo "LAB: running $t"	# in the console log: what a hung lab was doing
 	mark_dmesg
 	start=$(now)
 	if [ -n "$sig" ]; then
@@ -186,6 +190,7 @@ module_load() {
 	fi
 	pass module-load
 	vmm_lines
+	return 0
 }
 
 vmctl_info() {
@@ -350,7 +355,7 @@ nonpt|noept) [ -f "$ko" ] && refuse "refuse-$LAB_MODE" "Operation not supported"
 main)
 	# shellcheck source=tests/lab/cfg.sh
 	. "$here/cfg.sh"
-	if ! cfg_load "$here/tests.cfg" "$LAB" 2> "$work/cfg.err"; then
+	if ! cfg_load "$LAB_CFG" "$LAB" 2> "$work/cfg.err"; then
 		fail tests-cfg "$(cat "$work/cfg.err")"
 		CFG_NAMES=()
 	fi

@@ -25,7 +25,8 @@
 # Environment: KVER (default: the newest /lib/modules/*/build), LAB_TIMEOUT
 # (seconds for the main boot; default from tests.cfg), LAB_LOOPS
 # (load/unload cycles, default 100), QEMU (default qemu-system-x86_64),
-# VMM_KO and VMCTL (absolute paths that replace kmod/vmm.ko and cli/vmctl).
+# VMM_KO, VMCTL, LAB_CFG (absolute paths that replace kmod/vmm.ko,
+# cli/vmctl and tests/lab/tests.cfg).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 repo=$(pwd)
@@ -47,7 +48,7 @@ usage() {
 # The initramfs: busybox-static, /init, and the 9p + virtio modules in the
 # order modprobe --show-depends prints them (shared/LAB.md).
 make_initramfs() {
-	local dir=$out/initramfs mods m base
+	local dir=$out/initramfs.$$ mods m base
 
 	rm -rf "$dir"
 	mkdir -p "$dir/bin" "$dir/dev" "$dir/lib/modules" "$dir/proc" "$dir/sys" "$dir/mnt"
@@ -67,8 +68,9 @@ make_initramfs() {
 		echo "$base" >> "$dir/modules.list"
 	done
 	grep -q 9pnet_virtio "$dir/modules.list" || return 1
-	(cd "$dir" && find . | cpio -o -H newc --quiet) | gzip -1 > "$out/lab-initrd.gz" ||
+	(cd "$dir" && find . | cpio -o -H newc --quiet) | gzip -1 > "$out/lab-initrd.gz.$$" ||
 		return 1
+	mv "$out/lab-initrd.gz.$$" "$out/lab-initrd.gz"
 	rm -rf "$dir"
 }
 
@@ -84,6 +86,7 @@ boot() {
 
 	[ -n "${VMM_KO:-}" ] && append+=" vmmlab.ko=$VMM_KO"
 	[ -n "${VMCTL:-}" ] && append+=" vmmlab.vmctl=$VMCTL"
+	[ -n "${LAB_CFG:-}" ] && append+=" vmmlab.cfg=$LAB_CFG"
 
 	[ -n "$tests" ] && append+=" vmmlab.tests=$tests"
 	log=$(console_log "$tag")
@@ -96,6 +99,7 @@ boot() {
 		< /dev/null 2>&1 | sed -u 's/\r$//' |
 	if [ "${STREAM:-0}" = 1 ]; then
 		tee "$log" | sed -n -u -e '/^==== lab dmesg begin/,$d' \
+			-e '/^LAB: running /d' \
 			-e '/^\(PASS\|FAIL\|SKIP\): \|^    \|^LAB: /p'
 	else
 		cat > "$log"
@@ -148,7 +152,7 @@ check_boot() {
 
 # The console up to the kernel log dump: what the lab was doing last.
 tail_log() {
-	sed '/^==== lab dmesg begin/,$d' "$1" | tail -n 30 | sed 's/^/    | /'
+	sed '/^==== lab dmesg begin/,$d' "$1" | tail -n 20 | sed 's/^/    | /'
 }
 
 # report_missing TAG NAME...: a FAIL for each check the lab did not report.
@@ -215,8 +219,8 @@ run_amd() {
 
 	# shellcheck source=tests/lab/cfg.sh
 	. "$here/cfg.sh"
-	if ! cfg_load "$here/tests.cfg" "$lab"; then
-		echo "FAIL: lab-$lab/tests-cfg tests/lab/tests.cfg is malformed"
+	if ! cfg_load "${LAB_CFG:-$here/tests.cfg}" "$lab"; then
+		echo "FAIL: lab-$lab/tests-cfg ${LAB_CFG:-tests/lab/tests.cfg} is malformed"
 		return 1
 	fi
 	if [ ${#tests[@]} -gt 0 ]; then
@@ -276,7 +280,7 @@ amd)
 	run_amd "$@" 2>&1 | tee "$out/run.$$.out" || true
 	grep -q '^FAIL: ' "$out/run.$$.out" && r=1 || r=0
 	rm -f "$out/run.$$.out"
-	exit $r
+	exit "$r"
 	;;
 intel)
 	echo "SKIP: lab-intel not yet implemented"
