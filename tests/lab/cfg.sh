@@ -33,7 +33,7 @@ cfg_load() {
 			fi
 			all+=("$name")
 			CFG_FILE[$name]='' CFG_ARGS[$name]='' CFG_EXIT[$name]=1
-			CFG_TIMEOUT[$name]=30 CFG_SIGNAL[$name]='' CFG_PATTERNS[$name]=''
+			CFG_TIMEOUT[$name]=20 CFG_SIGNAL[$name]='' CFG_PATTERNS[$name]=''
 			CFG_LABS[$name]="amd intel"
 			continue ;;
 		esac
