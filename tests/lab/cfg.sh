@@ -8,12 +8,13 @@
 #   CFG_NAMES            test names in file order, only those for LAB
 #   CFG_FILE[name] CFG_ARGS[name] CFG_EXIT[name] CFG_TIMEOUT[name]
 #   CFG_SIGNAL[name]     (empty: none)
+#   CFG_PARALLEL[name]   copies run at once (default 1)
 #   CFG_PATTERNS[name]   newline-separated extended regexes
 # Returns non-zero, with a message on stderr, on a malformed file.
 
 # shellcheck disable=SC2034 # the arrays are used by whoever sources this
 declare -a CFG_NAMES
-declare -A CFG_FILE CFG_ARGS CFG_EXIT CFG_TIMEOUT CFG_SIGNAL CFG_PATTERNS CFG_LABS
+declare -A CFG_FILE CFG_ARGS CFG_EXIT CFG_TIMEOUT CFG_SIGNAL CFG_PATTERNS CFG_LABS CFG_PARALLEL
 
 cfg_load() {
 	local file=$1 lab=$2 line key val name='' n=0 all=() t
@@ -34,7 +35,7 @@ cfg_load() {
 			all+=("$name")
 			CFG_FILE[$name]='' CFG_ARGS[$name]='' CFG_EXIT[$name]=1
 			CFG_TIMEOUT[$name]=20 CFG_SIGNAL[$name]='' CFG_PATTERNS[$name]=''
-			CFG_LABS[$name]="amd intel"
+			CFG_LABS[$name]="amd intel" CFG_PARALLEL[$name]=1
 			continue ;;
 		esac
 		if [ -z "$name" ] || [[ ! $line =~ ^([a-z]+)[[:space:]]*=[[:space:]]*(.*)$ ]]; then
@@ -49,6 +50,7 @@ cfg_load() {
 		timeout) CFG_TIMEOUT[$name]=$val ;;
 		signal) CFG_SIGNAL[$name]=$val ;;
 		labs) CFG_LABS[$name]=$val ;;
+		parallel) CFG_PARALLEL[$name]=$val ;;
 		pattern) CFG_PATTERNS[$name]+=$val$'\n' ;;
 		*) echo "$file:$n: unknown key '$key'" >&2; return 1 ;;
 		esac
@@ -57,6 +59,10 @@ cfg_load() {
 	for t in "${all[@]}"; do
 		if [ -z "${CFG_FILE[$t]}" ]; then
 			echo "$file: [$t] has no file" >&2
+			return 1
+		fi
+		if [[ ! ${CFG_EXIT[$t]}${CFG_TIMEOUT[$t]}${CFG_PARALLEL[$t]} =~ ^[0-9]+$ ]]; then
+			echo "$file: [$t]: exit, timeout and parallel must be numbers" >&2
 			return 1
 		fi
 		if [ -z "${CFG_PATTERNS[$t]}" ] && [ "${CFG_EXIT[$t]}" = 1 ]; then

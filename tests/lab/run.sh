@@ -82,7 +82,9 @@ make_initramfs() {
 # Returns QEMU's (or timeout's) exit status.
 boot() {
 	local tag=$1 cpu=$2 smp=$3 tmo=$4 mode=$5 tests=${6:-} log rc
-	local append="console=ttyS0,115200 quiet panic=-1 vmmlab.lab=$lab vmmlab.mode=$mode vmmlab.repo=$repo vmmlab.loops=$LAB_LOOPS"
+	# A soft lockup or a task stuck for 120 s panics the lab at once
+	# (panic=-1 + -no-reboot end QEMU) instead of waiting for the timeout.
+	local append="console=ttyS0,115200 quiet panic=-1 softlockup_panic=1 hung_task_panic=1 vmmlab.lab=$lab vmmlab.mode=$mode vmmlab.repo=$repo vmmlab.loops=$LAB_LOOPS"
 
 	[ -n "${VMM_KO:-}" ] && append+=" vmmlab.ko=$VMM_KO"
 	[ -n "${VMCTL:-}" ] && append+=" vmmlab.vmctl=$VMCTL"
