@@ -26,6 +26,8 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <asm/fpu/api.h>
+#include <asm/cpufeature.h>
+#include <asm/special_insns.h>
 
 #include "vmm.h"
 
@@ -103,12 +105,40 @@ static inline void vmm_fxsave(struct fxregs_state *fx)
 	asm volatile("fxsaveq %0" : "=m" (*fx));
 }
 
+/*
+ * PKRU is not switched by VMRUN/VMLAUNCH, and a guest may set CR4.PKE
+ * and WRPKRU whatever CPUID says: keep its value apart from the host's.
+ */
+static inline u32 vmm_pkru_enter(struct vmm_vcpu *vcpu)
+{
+	u32 host = 0;
+
+	if (cpu_feature_enabled(X86_FEATURE_OSPKE)) {
+		host = rdpkru();
+		if (vcpu->pkru != host)
+			wrpkru(vcpu->pkru);
+	}
+	return host;
+}
+
+static inline void vmm_pkru_exit(struct vmm_vcpu *vcpu, u32 host)
+{
+	if (cpu_feature_enabled(X86_FEATURE_OSPKE)) {
+		vcpu->pkru = rdpkru();
+		if (vcpu->pkru != host)
+			wrpkru(host);
+	}
+}
+
 /* One entry into the guest and back. */
 static void vmm_vcpu_enter(struct vmm_vcpu *vcpu)
 {
+	u32 host_pkru;
+
 	kernel_fpu_begin();
 	local_irq_disable();
 	vmm_fxrstor(&vcpu->fx);
+	host_pkru = vmm_pkru_enter(vcpu);
 
 	smp_store_mb(vcpu->mode, VMM_IN_GUEST);
 	if (test_and_clear_bit(VMM_REQ_TLB_FLUSH, &vcpu->requests))
@@ -117,6 +147,7 @@ static void vmm_vcpu_enter(struct vmm_vcpu *vcpu)
 	vmm_ops->run(vcpu);
 
 	smp_store_release(&vcpu->mode, VMM_OUTSIDE_GUEST);
+	vmm_pkru_exit(vcpu, host_pkru);
 	vmm_fxsave(&vcpu->fx);
 	local_irq_enable();
 	kernel_fpu_end();

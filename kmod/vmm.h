@@ -125,6 +125,7 @@ struct vmm_vcpu {
 	u64 rip;
 	u64 rflags;
 	struct fxregs_state fx __aligned(16);	/* guest x87/SSE state */
+	u32 pkru;				/* guest PKRU (0 at reset) */
 
 	struct vmm_run *run;		/* page 0 of the vCPU mmap */
 	void *io_data;			/* page 1 */
