@@ -245,18 +245,18 @@ run_amd() {
 		# -la57 too: with -svm alone, QEMU 7.2's max CPU (5-level
 		# paging on) gives every static glibc program of the lab a
 		# non-absolute /proc/self/exe and they abort (busybox too).
-		boot nosvm max,-svm,-la57 1 180 nosvm & rc1=0
+		boot nosvm max,-svm,-la57 1 90 nosvm & rc1=0
 		local p1=$!
-		boot nonpt max,-npt 1 180 nonpt & rc2=0
+		boot nonpt max,-npt 1 90 nonpt & rc2=0
 		local p2=$!
 		wait $p1 || rc1=$?
 		wait $p2 || rc2=$?
 		print_results nosvm
 		report_missing nosvm refuse-nosvm
-		check_boot nosvm "$rc1" 180 -nosvm
+		check_boot nosvm "$rc1" 90 -nosvm
 		print_results nonpt
 		report_missing nonpt refuse-nonpt
-		check_boot nonpt "$rc2" 180 -nonpt
+		check_boot nonpt "$rc2" 90 -nonpt
 	fi
 
 	# The main boot: everything else.
