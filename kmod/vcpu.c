@@ -316,7 +316,9 @@ static int vmm_vcpu_mmap(struct file *filp, struct vm_area_struct *vma)
 	unsigned long i;
 	int r;
 
-	if (vma->vm_pgoff + npages > VMM_RUN_PAGES)
+	/* Shared only: a private copy would hide the kernel's writes. */
+	if (!(vma->vm_flags & VM_SHARED) ||
+	    vma->vm_pgoff + npages > VMM_RUN_PAGES)
 		return -EINVAL;
 	for (i = 0; i < npages; i++) {
 		r = vm_insert_page(vma, vma->vm_start + i * PAGE_SIZE,
