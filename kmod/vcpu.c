@@ -31,6 +31,9 @@
 
 #include "vmm.h"
 
+#define CREATE_TRACE_POINTS
+#include "trace.h"
+
 static inline struct vmm_vcpu *pn_to_vcpu(struct preempt_notifier *pn)
 {
 	return container_of(pn, struct vmm_vcpu, pn);
@@ -144,6 +147,7 @@ static void vmm_vcpu_enter(struct vmm_vcpu *vcpu)
 	if (test_and_clear_bit(VMM_REQ_TLB_FLUSH, &vcpu->requests))
 		vmm_ops->flush_tlb(vcpu);
 
+	trace_vmm_entry(vcpu->id, vcpu->rip);
 	vmm_ops->run(vcpu);
 
 	smp_store_release(&vcpu->mode, VMM_OUTSIDE_GUEST);

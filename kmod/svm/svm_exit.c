@@ -16,6 +16,7 @@
 #include <linux/nospec.h>
 
 #include "svm.h"
+#include "../trace.h"
 
 static struct svm_vmcb *vmcb_of(struct vmm_vcpu *vcpu)
 {
@@ -151,6 +152,9 @@ int svm_handle_exit(struct vmm_vcpu *vcpu)
 	u64 code = vmcb->control.exit_code;
 	struct vmm_run *run = vcpu->run;
 	svm_exit_handler fn = NULL;
+
+	trace_vmm_exit(vcpu->id, "svm", code, vcpu->rip,
+		       vmcb->control.exit_info_1, vmcb->control.exit_info_2);
 
 
 	/* APM 15.5.1: VMRUN refused the state (consistency checks). */
