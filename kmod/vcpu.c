@@ -172,6 +172,7 @@ static int vmm_vcpu_run(struct vmm_vcpu *vcpu)
 	r = vmm_complete_pending(vcpu);
 	if (r <= 0)
 		goto out;
+	run->exit_reason = VMM_EXIT_UNKNOWN;	/* an errno leaves no stale one */
 
 	if (READ_ONCE(run->immediate_exit)) {
 		run->exit_reason = VMM_EXIT_INTR;
