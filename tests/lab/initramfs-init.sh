@@ -62,6 +62,14 @@ mount -t sysfs sysfs /mnt/sys
 mount -t devtmpfs devtmpfs /mnt/dev
 mount -t tmpfs tmpfs /mnt/tmp
 mount -t tmpfs tmpfs /mnt/run
+# The repository comes as a share of its own: a clone under /tmp would be
+# hidden by the tmpfs above.  The mount point exists in the read-only
+# share, or can be made in the tmpfs that hides it.
+mkdir -p "/mnt$repo" 2> /dev/null
+if ! mount -t 9p -o ro,trans=virtio,version=9p2000.L,msize=512000,cache=loose repo "/mnt$repo"; then
+	echo "FAIL: lab-$lab/setup cannot mount the repository $repo over 9p"
+	end
+fi
 if [ ! -f "/mnt$repo/tests/lab/lab-init.sh" ]; then
 	echo "FAIL: lab-$lab/setup no $repo/tests/lab/lab-init.sh in the shared /"
 	end

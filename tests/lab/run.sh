@@ -98,6 +98,7 @@ boot() {
 		-kernel "/boot/vmlinuz-$KVER" -initrd "$out/lab-initrd.gz" \
 		-append "$append" \
 		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
+		-virtfs local,path="$repo",mount_tag=repo,security_model=none,readonly=on,multidevs=remap \
 		< /dev/null 2>&1 | sed -u 's/\r$//' |
 	if [ "${STREAM:-0}" = 1 ]; then
 		tee "$log" | sed -n -u -e '/^==== lab dmesg begin/,$d' \
