@@ -31,6 +31,9 @@ param() {
 }
 lab=$(param lab)
 repo=$(param repo)
+# vmmlab.script: another in-lab script instead (run.sh amd-script).
+script=$(param script)
+[ -n "$script" ] || script=$repo/tests/lab/lab-init.sh
 echo "LAB: init on $(uname -r)"
 
 end() {
@@ -70,10 +73,10 @@ if ! mount -t 9p -o ro,trans=virtio,version=9p2000.L,msize=512000,cache=loose re
 	echo "FAIL: lab-$lab/setup cannot mount the repository $repo over 9p"
 	end
 fi
-if [ ! -f "/mnt$repo/tests/lab/lab-init.sh" ]; then
-	echo "FAIL: lab-$lab/setup no $repo/tests/lab/lab-init.sh in the shared /"
+if [ ! -f "/mnt$script" ]; then
+	echo "FAIL: lab-$lab/setup no $script in the shared /"
 	end
 fi
-chroot /mnt /bin/bash "$repo/tests/lab/lab-init.sh"
-echo "LAB: lab-init.sh exited with status $?"
+chroot /mnt /bin/bash "$script"
+echo "LAB: ${script##*/} exited with status $?"
 end

@@ -5,6 +5,9 @@
 #
 #   tests/lab/run.sh amd [TEST...]    the AMD lab: QEMU TCG, nested SVM + NPT
 #   tests/lab/run.sh intel            the Intel lab (Bochs): not yet
+#   tests/lab/run.sh amd-script FILE [TIMEOUT]
+#                                     one AMD lab boot that runs FILE
+#                                     instead of lab-init.sh (benchmarks)
 #
 # The AMD lab boots Debian's kernel (/boot/vmlinuz-$KVER) in QEMU with a
 # busybox initramfs that chroots into this machine's / shared read-only by
@@ -40,6 +43,7 @@ bad_log_re='WARNING:|BUG:|Oops|general protection fault|soft lockup|hard LOCKUP|
 
 usage() {
 	echo "usage: tests/lab/run.sh amd|intel [TEST...]" >&2
+	echo "       tests/lab/run.sh amd-script FILE [TIMEOUT]" >&2
 	exit 2
 }
 
@@ -89,6 +93,7 @@ boot() {
 	[ -n "${VMM_KO:-}" ] && append+=" vmmlab.ko=$VMM_KO"
 	[ -n "${VMCTL:-}" ] && append+=" vmmlab.vmctl=$VMCTL"
 	[ -n "${LAB_CFG:-}" ] && append+=" vmmlab.cfg=$LAB_CFG"
+	[ -n "${LAB_SCRIPT:-}" ] && append+=" vmmlab.script=$LAB_SCRIPT"
 
 	[ -n "$tests" ] && append+=" vmmlab.tests=$tests"
 	log=$(console_log "$tag")
@@ -275,12 +280,45 @@ run_amd() {
 	echo "LAB: $lab lab took $(($(date +%s) - start))s"
 }
 
+# --- an arbitrary in-lab script ----------------------------------------------
+
+# run_script FILE TIMEOUT: one AMD lab boot (-cpu max, 2 CPUs) that runs
+# FILE (bash, an absolute path in the shared / or the repository) chrooted,
+# as lab-init.sh would be.  Prints FILE's output, then the boot and
+# kernel-log checks.  Used by tests/bench/exits.sh.
+run_script() {
+	local script=$1 tmo=$2 rc=0
+
+	if [ ! -f "$script" ] || [ "${script#/}" = "$script" ]; then
+		echo "FAIL: lab-$lab/setup no script $script (an absolute path)"
+		return 1
+	fi
+	if ! make_initramfs; then
+		echo "FAIL: lab-$lab/setup could not build the initramfs"
+		return 1
+	fi
+	LAB_SCRIPT=$script boot script max 2 "$tmo" script || rc=$?
+	# From "LAB: init" on (the firmware's screen codes precede it).
+	sed -n -e '/^==== lab dmesg begin/,$d' -e 's/^.*\(LAB: init \)/\1/' \
+		-e '/^LAB: init /,$p' "$(console_log script)"
+	check_boot script "$rc" "$tmo" -script
+}
+
 lab=${1:-}
 [ $# -gt 0 ] && shift
 case $lab in
 amd)
 	mkdir -p "$out"
 	run_amd "$@" 2>&1 | tee "$out/run.$$.out" || true
+	grep -q '^FAIL: ' "$out/run.$$.out" && r=1 || r=0
+	rm -f "$out/run.$$.out"
+	exit "$r"
+	;;
+amd-script)
+	[ $# -ge 1 ] || usage
+	lab=amd
+	mkdir -p "$out"
+	run_script "$1" "${2:-600}" 2>&1 | tee "$out/run.$$.out" || true
 	grep -q '^FAIL: ' "$out/run.$$.out" && r=1 || r=0
 	rm -f "$out/run.$$.out"
 	exit "$r"
