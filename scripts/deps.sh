@@ -12,7 +12,7 @@ pkgs=(
 	check                                      # unit tests
 	qemu-system-x86 busybox-static cpio        # AMD lab
 	qemu-utils                                 # qcow2 interoperability
-	bochs bochsbios vgabios isolinux syslinux-common xorriso   # Intel lab
+	bochs bochs-term bochsbios vgabios isolinux syslinux-common xorriso   # Intel lab
 	clang libclang-rt-14-dev                   # fuzzing (libFuzzer + ASan)
 	iproute2 python3
 )

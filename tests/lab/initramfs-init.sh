@@ -51,6 +51,16 @@ end() {
 	exit 1
 }
 
+# The Intel lab (Bochs, no 9p): everything lab-init.sh needs is packed
+# into this initramfs under $repo (run.sh, make_intel_initramfs).
+if [ -f /packed ]; then
+	mount -t tmpfs tmpfs /tmp
+	mount -t tmpfs tmpfs /run
+	/bin/bash "$repo/tests/lab/lab-init.sh"
+	echo "LAB: lab-init.sh exited with status $?"
+	end
+fi
+
 for m in $(cat /modules.list); do
 	insmod "/lib/modules/$m" || echo "LAB: insmod $m failed"
 done
