@@ -4,7 +4,7 @@
 # run.sh - the lab harness, build-machine side (shared/LAB.md).
 #
 #   tests/lab/run.sh amd [TEST...]    the AMD lab: QEMU TCG, nested SVM + NPT
-#   tests/lab/run.sh intel            the Intel lab (Bochs): not yet
+#   tests/lab/run.sh intel            the Intel lab: Bochs, VT-x + EPT
 #   tests/lab/run.sh amd-script FILE [TIMEOUT]
 #                                     one AMD lab boot that runs FILE
 #                                     instead of lab-init.sh (benchmarks)
@@ -339,6 +339,196 @@ run_script() {
 	check_boot script "$rc" "$tmo" -script
 }
 
+# --- the Intel lab ---------------------------------------------------------------
+#
+# Bochs 2.7 with a VT-x + EPT CPU model (shared/LAB-BOCHS.md).  Bochs has
+# no 9p: the initramfs carries what lab-init.sh needs under /lab (vmm.ko,
+# vmctl and its libraries, the guests, tests.cfg, bash and the GNU tools
+# whose options busybox lacks), and initramfs-init.sh runs it directly
+# when it finds /packed.  The lab boots once, from an ISO (isolinux), and
+# runs every guest of tests.cfg meant for the Intel lab.
+
+BOCHS=${BOCHS:-bochs-bin}
+intel_root=/lab
+
+# pack_bin DIR FILE [DEST]: FILE into DIR (at DEST, default its own path)
+# with the shared libraries ldd lists for it.
+pack_bin() {
+	local dir=$1 f=$2 dest=${3:-$2} lib
+
+	mkdir -p "$dir$(dirname "$dest")"
+	cp -L "$f" "$dir$dest"
+	for lib in $(ldd "$f" 2>/dev/null | grep -o '/[^ ]*'); do
+		[ -e "$dir$lib" ] && continue
+		mkdir -p "$dir$(dirname "$lib")"
+		cp -L "$lib" "$dir$lib"
+	done
+}
+
+make_intel_initramfs() {
+	local dir=$out/intel-root.$$ r t f
+
+	rm -rf "$dir"
+	r=$dir$intel_root
+	mkdir -p "$dir/bin" "$dir/dev" "$dir/proc" "$dir/sys" "$dir/tmp" "$dir/run" \
+		"$dir/lib64" "$dir/usr/local/bin" \
+		"$r/kmod" "$r/cli" "$r/tests/guest" "$r/tests/lab" "$r/build/lab"
+	cp /bin/busybox "$dir/bin/busybox"
+	cp "$here/initramfs-init.sh" "$dir/init"
+	chmod 755 "$dir/init"
+	: > "$dir/packed"
+	: > "$dir/modules.list"
+	# GNU tools first in lab-init.sh's PATH: busybox's timeout has no
+	# --preserve-status, its date no %N.
+	pack_bin "$dir" /bin/bash /bin/bash
+	for t in timeout date; do
+		pack_bin "$dir" "$(command -v $t)" "/usr/local/bin/$t"
+	done
+	[ -f "${VMM_KO:-kmod/vmm.ko}" ] && cp "${VMM_KO:-kmod/vmm.ko}" "$r/kmod/vmm.ko"
+	[ -x "${VMCTL:-cli/vmctl}" ] && pack_bin "$dir" "$(realpath "${VMCTL:-cli/vmctl}")" "$intel_root/cli/vmctl"
+	for f in tests/guest/*.bin; do
+		[ -e "$f" ] && cp "$f" "$r/tests/guest/"
+	done
+	cp "$here/lab-init.sh" "$here/cfg.sh" "$r/tests/lab/"
+	cp "${LAB_CFG:-$here/tests.cfg}" "$r/tests/lab/tests.cfg"
+	[ -x "$out/kvm-hold" ] && cp "$out/kvm-hold" "$r/build/lab/"
+	# Uncompressed: decompressing inside Bochs is slow.
+	(cd "$dir" && find . | cpio -o -H newc --quiet) > "$out/intel-initrd.$$" || return 1
+	mv "$out/intel-initrd.$$" "$out/intel-initrd"
+	rm -rf "$dir"
+}
+
+# make_intel_iso APPEND: the boot CD, isolinux + kernel + initramfs.
+make_intel_iso() {
+	local dir=$out/intel-iso.$$
+
+	rm -rf "$dir"
+	mkdir -p "$dir/isolinux"
+	cp /usr/lib/ISOLINUX/isolinux.bin /usr/lib/syslinux/modules/bios/ldlinux.c32 "$dir/isolinux/"
+	cp "/boot/vmlinuz-$KVER" "$dir/vmlinuz"
+	cp "$out/intel-initrd" "$dir/initrd"
+	cat > "$dir/isolinux/isolinux.cfg" <<-EOF
+	DEFAULT lab
+	PROMPT 0
+	TIMEOUT 0
+	LABEL lab
+	  KERNEL /vmlinuz
+	  INITRD /initrd
+	  APPEND $1
+	EOF
+	xorriso -as mkisofs -quiet -o "$out/intel.iso.$$" -b isolinux/isolinux.bin \
+		-c isolinux/boot.cat -no-emul-boot -boot-load-size 4 -boot-info-table \
+		"$dir" > "$out/intel-iso.log" 2>&1 || { rm -rf "$dir"; return 1; }
+	mv "$out/intel.iso.$$" "$out/intel.iso"
+	rm -rf "$dir"
+}
+
+# boot_intel TAG CPU TIMEOUT MODE: one Bochs run; serial console, without
+# carriage returns, in console_log TAG.  STREAM=1 shows the result lines as
+# they come.  Returns Bochs' (or timeout's) exit status.
+boot_intel() {
+	local tag=$1 cpu=$2 tmo=$3 mode=$4 log raw rc bpid
+	local append="console=ttyS0,115200 quiet panic=-1 mitigations=off rodata=off init_on_alloc=0 cryptomgr.notests softlockup_panic=1 hung_task_panic=1 vmmlab.lab=$lab vmmlab.mode=$mode vmmlab.repo=$intel_root vmmlab.loops=$LAB_LOOPS"
+
+	log=$(console_log "$tag")
+	raw=$log.raw
+	make_intel_iso "$append" || return 1
+	cat > "$out/bochsrc-$tag" <<-EOF
+	megs: 512
+	romimage: file=/usr/share/bochs/BIOS-bochs-latest, options=fastboot
+	vgaromimage: file=/usr/share/bochs/VGABIOS-lgpl-latest
+	cpu: model=$cpu, count=1, ips=100000000, reset_on_triple_fault=0
+	ata0-master: type=cdrom, path=$out/intel.iso, status=inserted
+	boot: cdrom
+	com1: enabled=1, mode=file, dev=$raw
+	clock: sync=none, time0=local
+	log: $out/bochs-$tag.log
+	panic: action=fatal
+	error: action=ignore
+	info: action=ignore
+	debug: action=ignore
+	display_library: term
+	sound: driver=dummy
+	speaker: enabled=0
+	EOF
+	echo c > "$out/bochs-rc"
+	rm -f "$raw"
+	: > "$raw"
+	set +e
+	timeout -k 10 "$tmo" script -qfc \
+		"$BOCHS -q -f $out/bochsrc-$tag -rc $out/bochs-rc < /dev/null" /dev/null \
+		< /dev/null > /dev/null 2>&1 &
+	bpid=$!
+	if [ "${STREAM:-0}" = 1 ]; then
+		tail -n +1 -f --pid=$bpid "$raw" | sed -u 's/\r$//' |
+			sed -n -u -e '/^==== lab dmesg begin/,$d' \
+				-e '/^LAB: running /d' \
+				-e '/^\(PASS\|FAIL\|SKIP\): \|^    \|^LAB: /p'
+	fi
+	wait $bpid
+	rc=$?
+	set -e
+	sed 's/\r$//' "$raw" > "$log"
+	rm -f "$raw" "$out/intel.iso"
+	return "$rc"
+}
+
+run_intel() {
+	local t names=() sum=0 tmo rc start
+
+	start=$(date +%s)
+	mkdir -p "$out"
+	LAB_LOOPS=${LAB_LOOPS_INTEL:-10}
+	if [ -z "$KVER" ] || [ ! -f "/boot/vmlinuz-$KVER" ]; then
+		echo "FAIL: lab-$lab/setup no lab kernel: /boot/vmlinuz-$KVER (set KVER; make deps installs linux-image-amd64)"
+		return 1
+	fi
+	for t in "$BOCHS" script xorriso busybox cpio gcc ldd; do
+		if ! command -v "$t" > /dev/null; then
+			echo "FAIL: lab-$lab/setup $t not installed (make deps)"
+			return 1
+		fi
+	done
+	for t in /usr/lib/ISOLINUX/isolinux.bin /usr/lib/syslinux/modules/bios/ldlinux.c32 \
+		 /usr/share/bochs/BIOS-bochs-latest /usr/share/bochs/VGABIOS-lgpl-latest; do
+		if [ ! -f "$t" ]; then
+			echo "FAIL: lab-$lab/setup no $t (make deps: isolinux syslinux-common bochsbios vgabios)"
+			return 1
+		fi
+	done
+	if ! make -s -C tests/guest > "$out/guest-build.log" 2>&1; then
+		echo "FAIL: lab-$lab/guests make -C tests/guest failed"
+		tail -n 20 "$out/guest-build.log" | sed 's/^/    | /'
+	fi
+	if ! gcc -static -O2 -Wall -Wextra -Werror -o "$out/kvm-hold" "$here/kvm-hold.c" \
+	     > "$out/kvm-hold-build.log" 2>&1; then
+		echo "FAIL: lab-$lab/kvm-hold-build gcc -static tests/lab/kvm-hold.c failed"
+		rm -f "$out/kvm-hold"
+	fi
+	if ! make_intel_initramfs; then
+		echo "FAIL: lab-$lab/setup could not build the initramfs"
+		return 1
+	fi
+	# shellcheck source=tests/lab/cfg.sh
+	. "$here/cfg.sh"
+	if ! cfg_load "${LAB_CFG:-$here/tests.cfg}" "$lab"; then
+		echo "FAIL: lab-$lab/tests-cfg ${LAB_CFG:-tests/lab/tests.cfg} is malformed"
+		return 1
+	fi
+	names=("${CFG_NAMES[@]}")
+	for t in "${names[@]}"; do
+		sum=$((sum + CFG_TIMEOUT[$t] + 5))
+	done
+	tmo=${LAB_TIMEOUT:-$((sum + 300))}
+	echo "LAB: Intel lab (Bochs, corei7_haswell_4770), ${#names[@]} guest tests, timeout ${tmo}s, console in ${out#"$repo"/}/$lab-console.log"
+	rc=0
+	STREAM=1 boot_intel main corei7_haswell_4770 "$tmo" main || rc=$?
+	report_missing main cpu-vmx module-load info info-json "${names[@]}" module-unload \
+		"load-unload-$LAB_LOOPS" kvm-busy kvm-reverse
+	check_boot main "$rc" "$tmo" ""
+	echo "LAB: $lab lab took $(($(date +%s) - start))s"
+}
+
 lab=${1:-}
 [ $# -gt 0 ] && shift
 case $lab in
@@ -359,7 +549,11 @@ amd-script)
 	exit "$r"
 	;;
 intel)
-	echo "SKIP: lab-intel not yet implemented"
+	mkdir -p "$out"
+	run_intel "$@" 2>&1 | tee "$out/run.$$.out" || true
+	grep -q '^FAIL: ' "$out/run.$$.out" && r=1 || r=0
+	rm -f "$out/run.$$.out"
+	exit "$r"
 	;;
 *)
 	usage
