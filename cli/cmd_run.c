@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * cmd_run.c - vmctl run: build a VM around a flat binary, run it in the
- * foreground with the serial console on the terminal, and turn the way
- * the guest ended into vmctl's exit status (see vmctl(8), EXIT STATUS).
+ * cmd_run.c - vmctl run: build a VM around a flat binary or a kernel
+ * (multiboot ELF), run it in the foreground with the serial console on
+ * the terminal, and turn the way the guest ended into vmctl's exit status
+ * (see vmctl(8), EXIT STATUS).
  */
 #include <err.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <signal.h>
@@ -13,11 +15,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "boot/flat.h"
+#include "boot/multiboot.h"
 #include "bus.h"
 #include "dev/exitport.h"
+#include "dev/fw_cfg.h"
 #include "dev/serial.h"
 #include "dev/testdev.h"
 #include "libvmm.h"
@@ -33,11 +38,21 @@
 #define EXIT_VMM_ERROR	4
 
 struct run_opts {
-	const char *file;
+	const char *file;	/* --flat */
 	struct vmm_flat flat;
-	bool load_set, entry_set;
+	bool load_set, entry_set, mode_set;
+	const char *kernel;	/* --kernel */
+	const char *append;
+	char *module[VMM_MB_MAX_MODULES];	/* FILE[,STRING] as given */
+	unsigned int nr_modules;
 	uint64_t memory;
 	bool testdev;
+};
+
+/* A file read whole into memory (kernels and modules). */
+struct blob {
+	void *data;
+	size_t size;
 };
 
 /* For the signal handler: the vCPU to stop and the signal that did it. */
@@ -70,9 +85,12 @@ static uint64_t parse_addr(const char *opt, const char *s)
 static void parse_args(int argc, char **argv, struct run_opts *o)
 {
 	enum { OPT_FLAT = 256, OPT_LOAD, OPT_ENTRY, OPT_MODE, OPT_MEMORY,
-	       OPT_TESTDEV };
+	       OPT_TESTDEV, OPT_KERNEL, OPT_APPEND, OPT_MODULE };
 	static const struct option opts[] = {
 		{ "flat", required_argument, NULL, OPT_FLAT },
+		{ "kernel", required_argument, NULL, OPT_KERNEL },
+		{ "append", required_argument, NULL, OPT_APPEND },
+		{ "module", required_argument, NULL, OPT_MODULE },
 		{ "load-addr", required_argument, NULL, OPT_LOAD },
 		{ "entry", required_argument, NULL, OPT_ENTRY },
 		{ "mode", required_argument, NULL, OPT_MODE },
@@ -93,6 +111,18 @@ static void parse_args(int argc, char **argv, struct run_opts *o)
 		case OPT_FLAT:
 			o->file = optarg;
 			break;
+		case OPT_KERNEL:
+			o->kernel = optarg;
+			break;
+		case OPT_APPEND:
+			o->append = optarg;
+			break;
+		case OPT_MODULE:
+			if (o->nr_modules == VMM_MB_MAX_MODULES)
+				errx(EXIT_SETUP, "run: more than %d --module "
+				     "options", VMM_MB_MAX_MODULES);
+			o->module[o->nr_modules++] = optarg;
+			break;
 		case OPT_LOAD:
 			load = parse_addr("--load-addr", optarg);
 			o->load_set = true;
@@ -105,6 +135,7 @@ static void parse_args(int argc, char **argv, struct run_opts *o)
 			if (vmm_boot_mode_parse(optarg, &mode))
 				errx(EXIT_SETUP, "run: --mode: '%s' is not one "
 				     "of real, protected, long", optarg);
+			o->mode_set = true;
 			break;
 		case OPT_MEMORY:
 			if (util_parse_size(optarg, &o->memory) || !o->memory)
@@ -130,15 +161,133 @@ static void parse_args(int argc, char **argv, struct run_opts *o)
 	}
 	if (optind < argc)
 		errx(EXIT_SETUP, "run: unexpected argument '%s' "
-		     "(the binary goes after --flat)", argv[optind]);
-	if (!o->file)
-		errx(EXIT_SETUP, "run: --flat FILE is required "
+		     "(the binary goes after --flat or --kernel)",
+		     argv[optind]);
+	if (o->file && o->kernel)
+		errx(EXIT_SETUP, "run: --flat and --kernel exclude each other");
+	if (!o->file && !o->kernel)
+		errx(EXIT_SETUP, "run: --flat FILE is required, or --kernel FILE "
 		     "(see vmctl run --help)");
+	if (o->file && (o->append || o->nr_modules))
+		errx(EXIT_SETUP, "run: --append and --module need --kernel");
+	if (o->kernel && (o->load_set || o->entry_set || o->mode_set))
+		errx(EXIT_SETUP, "run: --load-addr, --entry and --mode are for "
+		     "--flat; a kernel says where it goes");
 
 	vmm_flat_defaults(&o->flat, mode);
 	if (o->load_set)
 		o->flat.load_addr = load;
 	o->flat.entry = o->entry_set ? entry : o->flat.load_addr;
+}
+
+/*
+ * Read path whole, refusing anything larger than max (the guest's RAM:
+ * it could not fit anyway).  0 or -errno; -EFBIG when too large.
+ */
+static int read_blob(const char *path, uint64_t max, struct blob *b)
+{
+	struct stat stb;
+	size_t done;
+	int fd, ret;
+
+	b->data = NULL;
+	b->size = 0;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &stb) < 0) {
+		ret = -errno;
+		goto close_fd;
+	}
+	if (!S_ISREG(stb.st_mode)) {
+		ret = S_ISDIR(stb.st_mode) ? -EISDIR : -EINVAL;
+		goto close_fd;
+	}
+	if ((uint64_t)stb.st_size > max) {
+		ret = -EFBIG;
+		goto close_fd;
+	}
+	b->size = stb.st_size;
+	b->data = malloc(b->size ? b->size : 1);
+	if (!b->data) {
+		ret = -ENOMEM;
+		goto close_fd;
+	}
+	for (done = 0; done < b->size;) {
+		ssize_t n = read(fd, (char *)b->data + done, b->size - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			ret = n < 0 ? -errno : -EIO;	/* shrank under us */
+			free(b->data);
+			b->data = NULL;
+			goto close_fd;
+		}
+		done += n;
+	}
+	ret = 0;
+close_fd:
+	close(fd);
+	return ret;
+}
+
+static void read_blob_or_die(const char *path, uint64_t max, struct blob *b)
+{
+	int ret = read_blob(path, max, b);
+
+	if (ret == -EFBIG)
+		errx(EXIT_SETUP, "%s: larger than guest RAM", path);
+	if (ret)
+		die_errno(ret, path);
+}
+
+/*
+ * --kernel: choose the loader from the file's contents.  Only multiboot
+ * ELF kernels are known so far; anything else gets one line saying what
+ * it is not.
+ */
+static void load_kernel(struct vmm_mem *mem, struct run_opts *o,
+			struct vmm_regs *regs, struct vmm_sregs *sregs)
+{
+	struct vmm_mb_module mods[VMM_MB_MAX_MODULES];
+	struct blob kernel, blobs[VMM_MB_MAX_MODULES];
+	struct vmm_multiboot mb = { .cmdline = o->append };
+	const char *why;
+	unsigned int i;
+	size_t off;
+	int ret;
+
+	read_blob_or_die(o->kernel, o->memory, &kernel);
+	if (vmm_multiboot_find(kernel.data, kernel.size, &off, &why)) {
+		if (kernel.size >= 4 && !memcmp(kernel.data, "\x7f" "ELF", 4))
+			errx(EXIT_SETUP, "%s: an ELF file but not a multiboot "
+			     "kernel (%s)", o->kernel, why);
+		errx(EXIT_SETUP, "%s: unknown kernel format (not a multiboot "
+		     "ELF kernel)", o->kernel);
+	}
+	for (i = 0; i < o->nr_modules; i++) {
+		char *path = o->module[i], *comma = strchr(path, ',');
+
+		/* FILE,STRING: the string is the module's command line. */
+		mods[i].string = comma ? comma + 1 : path;
+		if (comma)
+			*comma = '\0';
+		read_blob_or_die(path, o->memory, &blobs[i]);
+		mods[i].data = blobs[i].data;
+		mods[i].size = blobs[i].size;
+	}
+	mb.modules = mods;
+	mb.nr_modules = o->nr_modules;
+	ret = vmm_multiboot_load(mem, kernel.data, kernel.size, &mb, regs,
+				 sregs, &why);
+	if (ret && why)
+		errx(EXIT_SETUP, "%s: %s", o->kernel, why);
+	if (ret)
+		die_errno(ret, o->kernel);
+	for (i = 0; i < o->nr_modules; i++)
+		free(blobs[i].data);
+	free(kernel.data);
 }
 
 /* Say how the guest ended and choose the exit status. */
@@ -194,6 +343,7 @@ int cmd_run(int argc, char **argv)
 	struct vmm_serial *serial = NULL;
 	struct vmm_exitport *exitport = NULL;
 	struct vmm_testdev *testdev = NULL;
+	struct vmm_fw_cfg *fw_cfg = NULL;
 	struct vmm_exit_status st;
 	struct vmm_sregs sregs = { 0 };
 	struct vmm_regs regs;
@@ -220,11 +370,16 @@ int cmd_run(int argc, char **argv)
 		ret = vmm_mem_add_ram(mem, o.memory);
 	if (ret)
 		die_errno(ret, "guest memory");
-	ret = vmm_flat_load_file(mem, &o.flat, o.file, &regs, &sregs, &why);
-	if (ret && why)
-		errx(EXIT_SETUP, "%s: %s", o.file, why);
-	if (ret)
-		die_errno(ret, o.file);
+	if (o.kernel) {
+		load_kernel(mem, &o, &regs, &sregs);
+	} else {
+		ret = vmm_flat_load_file(mem, &o.flat, o.file, &regs, &sregs,
+					 &why);
+		if (ret && why)
+			errx(EXIT_SETUP, "%s: %s", o.file, why);
+		if (ret)
+			die_errno(ret, o.file);
+	}
 
 	ret = vmm_sys_open(&sys);
 	if (ret) {
@@ -268,6 +423,8 @@ int cmd_run(int argc, char **argv)
 					-1, &serial);
 	if (!ret)
 		ret = vmm_exitport_create(bus, VMM_EXITPORT_PORT, &exitport);
+	if (!ret)
+		ret = vmm_fw_cfg_create(bus, o.memory, 1, &fw_cfg);
 	if (!ret && o.testdev)
 		ret = vmm_testdev_create(bus, &testdev);
 	if (ret)
@@ -293,6 +450,7 @@ int cmd_run(int argc, char **argv)
 	status = report(&st);
 
 	vmm_testdev_destroy(testdev);
+	vmm_fw_cfg_destroy(fw_cfg);
 	vmm_exitport_destroy(exitport);
 	vmm_serial_destroy(serial);
 	vmm_bus_destroy(bus);

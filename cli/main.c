@@ -39,17 +39,26 @@ static const struct vmctl_cmd cmds[] = {
 		.name = "run", .fn = cmd_run,
 		.args = "--flat FILE [--load-addr ADDR] [--entry ADDR]\n"
 			"                 [--mode real|protected|long] [--memory SIZE]\n"
+			"                 [--testdev]\n"
+			"       vmctl run --kernel FILE [--append STRING]\n"
+			"                 [--module FILE[,STRING]]... [--memory SIZE]\n"
 			"                 [--testdev]",
-		.help = "run a raw binary in the foreground, serial console on the terminal",
+		.help = "run a raw binary or a kernel in the foreground, serial console on the terminal",
 		.details =
 		"  --flat FILE         the raw binary to load\n"
 		"  --load-addr ADDR    guest-physical load address (default 0x100000,\n"
 		"                      0x10000 in real mode)\n"
 		"  --entry ADDR        entry point (default: the load address)\n"
 		"  --mode MODE         real, protected or long (default long)\n"
+		"  --kernel FILE       a kernel; its format picks the loader\n"
+		"                      (multiboot ELF32)\n"
+		"  --append STRING     the kernel's command line\n"
+		"  --module FILE[,STRING]  a multiboot module and its string\n"
+		"                      (default: FILE); may be repeated\n"
 		"  --memory SIZE       guest RAM, with K/M/G suffixes (default 64M)\n"
 		"  --testdev           add the test device (ports 0xe0-0xe4, MMIO\n"
 		"                      0xfe000000)\n"
+		"Always present: COM1 at 0x3f8, the exit port 0xf4, fw_cfg at 0x510.\n"
 		"Exit status: the guest's exit port value v as (v << 1) | 1; 0 when it\n"
 		"halts; 2 on a triple fault; 4 on a vmm error; 128+N on signal N.\n",
 	},
