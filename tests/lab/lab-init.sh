@@ -106,6 +106,14 @@ vmm_lines() {
 
 # --- guest tests -----------------------------------------------------------
 
+# guest_how NAME: how vmctl loads the guest: an ELF is a multiboot kernel.
+guest_how() {
+	case ${CFG_FILE[$1]} in
+	*.elf) echo --kernel ;;
+	*) echo --flat ;;
+	esac
+}
+
 # run_one NAME OUT: one vmctl run of test NAME, output in OUT; writes
 # "STATUS SECONDS" to OUT.rc.
 run_one() {
@@ -113,7 +121,7 @@ run_one() {
 	local -a cmd
 
 	# shellcheck disable=SC2206 # args are words, by design
-	cmd=("$vmctl" run --flat "$guests/${CFG_FILE[$t]}" ${CFG_ARGS[$t]})
+	cmd=("$vmctl" run "$(guest_how "$t")" "$guests/${CFG_FILE[$t]}" ${CFG_ARGS[$t]//@GUESTS@/$guests})
 	start=$(now)
 	if [ -n "$sig" ]; then
 		timeout --preserve-status -s "$sig" -k 5 "$tmo" "${cmd[@]}" > "$out" 2>&1 < /dev/null
@@ -199,7 +207,7 @@ run_test() {
 		echo "    ${secs}s: $(grep -m1 -E '^SUMMARY: ' "$out" || true)" | sed 's/: $//'
 	else
 		fail "$t" "$why (${secs}s)"
-		echo "    | \$ vmctl run --flat tests/guest/${CFG_FILE[$t]} ${CFG_ARGS[$t]}"
+		echo "    | \$ vmctl run $(guest_how "$t") tests/guest/${CFG_FILE[$t]} ${CFG_ARGS[$t]//@GUESTS@/tests/guest}"
 		show "$out" 40
 		new_dmesg
 	fi
