@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# exits-lab.sh - the in-lab half of tests/bench/exits.sh (run by
+# tests/lab/run.sh amd-script, chrooted into the build machine's /).
+# vmm.ko, then Debian's kvm_amd, in this one boot, never both loaded:
+# insmod vmm.ko, exitbench vmm ROUNDS times, rmmod; modprobe kvm_amd
+# (with its dependencies), exitbench kvm ROUNDS times, modprobe -r.
+# Prints "BENCH: HV ROUND KIND CYCLES NS SPREAD" lines for exits.sh, and
+# "BENCH-FAIL: why" when a step fails.  Settings come from
+# build/bench/exits.env (EXITS_N, EXITS_REPS, EXITS_ROUNDS, EXITS_RELOAD),
+# written by
+# exits.sh.
+set -uo pipefail
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export LC_ALL=C
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+bench=$repo/build/bench/exitbench
+EXITS_N=3000 EXITS_REPS=7 EXITS_ROUNDS=3 VMM_KO=$repo/kmod/vmm.ko
+# shellcheck source=/dev/null
+[ -f "$repo/build/bench/exits.env" ] && . "$repo/build/bench/exits.env"
+work=$(mktemp -d /tmp/exits.XXXXXX)
+cp "$VMM_KO" "$work/vmm.ko" || { echo "BENCH-FAIL: no $VMM_KO"; exit 1; }
+
+echo "BENCH: lab $(uname -r), $(grep -c ^processor /proc/cpuinfo) CPUs, svm flags: $(grep -m1 -o -w -e npt -e nrip_save -e decodeassists -e vmcb_clean -e flushbyasid /proc/cpuinfo | tr '\n' ' ')"
+
+# run HV: the client EXITS_ROUNDS times under HV, its lines prefixed.
+run() {
+	local r
+
+	for ((r = 1; r <= EXITS_ROUNDS; r++)); do
+		if timeout 300 "$bench" "$1" "$EXITS_N" "$EXITS_REPS" > "$work/$1.out" 2>&1; then
+			sed "s/^/BENCH: $1 $r /" "$work/$1.out"
+		else
+			echo "BENCH-FAIL: exitbench $1 (round $r): $(tail -n 1 "$work/$1.out")"
+		fi
+	done
+}
+
+# step WHAT: where a hung lab was (the console shows the last one).
+step() { echo "LAB: exits: $*"; }
+
+# vmm.ko first, then kvm_amd: one switch.  The other order (kvm_amd
+# unloaded, then vmm.ko loaded and run) hung the lab once: see
+# EXITS_RELOAD below.
+step "insmod vmm.ko"
+if insmod "$work/vmm.ko" > "$work/insmod.out" 2>&1; then
+	run vmm
+	step "rmmod vmm"
+	rmmod vmm || echo "BENCH-FAIL: rmmod vmm"
+else
+	echo "BENCH-FAIL: insmod vmm.ko: $(tail -n 1 "$work/insmod.out")"
+fi
+step "modprobe kvm_amd"
+if modprobe kvm_amd > "$work/modprobe.out" 2>&1; then
+	run kvm
+	echo "BENCH: done"
+	if [ "${EXITS_RELOAD:-0}" = 1 ]; then
+		step "modprobe -r kvm_amd"
+		modprobe -r kvm_amd || echo "BENCH-FAIL: modprobe -r kvm_amd"
+		step "insmod vmm.ko after kvm_amd"
+		insmod "$work/vmm.ko" || echo "BENCH-FAIL: insmod vmm.ko after kvm_amd"
+		step "exitbench vmm after kvm_amd"
+		timeout 60 "$bench" vmm 100 1
+		step "rmmod vmm after kvm_amd"
+		rmmod vmm
+		step "reload done"
+	else
+		modprobe -r kvm_amd || echo "BENCH-FAIL: modprobe -r kvm_amd"
+	fi
+else
+	echo "BENCH-FAIL: modprobe kvm_amd: $(tail -n 1 "$work/modprobe.out")"
+fi
+rm -rf "$work"
