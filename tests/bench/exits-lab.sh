@@ -61,7 +61,7 @@ if modprobe kvm_amd > "$work/modprobe.out" 2>&1; then
 		step "insmod vmm.ko after kvm_amd"
 		insmod "$work/vmm.ko" || echo "BENCH-FAIL: insmod vmm.ko after kvm_amd"
 		step "exitbench vmm after kvm_amd"
-		timeout 60 "$bench" vmm 100 1
+		timeout 300 "$bench" vmm "$EXITS_N" "$EXITS_REPS"
 		step "rmmod vmm after kvm_amd"
 		rmmod vmm
 		step "reload done"
