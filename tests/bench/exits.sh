@@ -19,7 +19,7 @@
 # "spread" is the worst (max - min) / median of a round, in percent.
 # Intel (kvm_intel in the Bochs lab) is not measured yet.
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 repo=$(pwd)
 out=$repo/build/bench
 mkdir -p "$out"
