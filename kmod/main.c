@@ -14,6 +14,7 @@
 
 #include "vmm.h"
 #include "svm/svm.h"
+#include "vmx/vmx.h"
 
 const struct vmm_backend_ops *vmm_ops;
 
@@ -85,10 +86,8 @@ static struct miscdevice vmm_dev = {
 	.mode	= 0660,
 };
 
-/*
- * The backend choice.  An Intel CPU gets the VMX backend once it exists;
- * until then it is refused like any CPU without a backend.
- */
+/* The backend choice: by CPU vendor; each backend's hardware_setup()
+ * then checks the features it needs and says why it refuses. */
 static const struct vmm_backend_ops *vmm_choose_backend(void)
 {
 	switch (boot_cpu_data.x86_vendor) {
@@ -96,8 +95,9 @@ static const struct vmm_backend_ops *vmm_choose_backend(void)
 	case X86_VENDOR_HYGON:
 		return &svm_backend_ops;
 	case X86_VENDOR_INTEL:
-		pr_err("Intel VT-x backend not available yet\n");
-		return NULL;
+	case X86_VENDOR_ZHAOXIN:
+	case X86_VENDOR_CENTAUR:
+		return &vmx_backend_ops;
 	default:
 		pr_err("unsupported CPU vendor\n");
 		return NULL;
@@ -140,5 +140,5 @@ module_init(vmm_init);
 module_exit(vmm_exit);
 
 MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("vmm: a small hypervisor (AMD-V + NPT)");
+MODULE_DESCRIPTION("vmm: a small hypervisor (AMD-V + NPT, Intel VT-x + EPT)");
 MODULE_AUTHOR("vmm developers");

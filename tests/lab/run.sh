@@ -386,9 +386,26 @@ make_intel_initramfs() {
 	done
 	[ -f "${VMM_KO:-kmod/vmm.ko}" ] && cp "${VMM_KO:-kmod/vmm.ko}" "$r/kmod/vmm.ko"
 	[ -x "${VMCTL:-cli/vmctl}" ] && pack_bin "$dir" "$(realpath "${VMCTL:-cli/vmctl}")" "$intel_root/cli/vmctl"
-	for f in tests/guest/*.bin; do
+	# The guests and what tests.cfg passes them (@GUESTS@/FILE).
+	for f in tests/guest/*.bin tests/guest/*.elf tests/guest/*.txt; do
 		[ -e "$f" ] && cp "$f" "$r/tests/guest/"
 	done
+	# kvm_intel for the coexistence checks, found by modprobe; without
+	# .BTF and signature they load faster in Bochs (LAB-BOCHS.md).
+	for m in $(modprobe -S "$KVER" -a --show-depends kvm_intel |
+		   awk '$1 == "insmod" { print $2 }'); do
+		f=$dir${m%.xz}
+		f=${f%.zst}
+		mkdir -p "$(dirname "$f")"
+		case $m in
+		*.ko.xz) xz -dc "$m" > "$f.tmp" ;;
+		*.ko.zst) zstd -qdc "$m" > "$f.tmp" ;;
+		*) cp "$m" "$f.tmp" ;;
+		esac
+		objcopy --remove-section .BTF "$f.tmp" "$f" 2>/dev/null || mv "$f.tmp" "$f"
+		rm -f "$f.tmp"
+	done
+	depmod -b "$dir" "$KVER" 2>/dev/null || true
 	cp "$here/lab-init.sh" "$here/cfg.sh" "$r/tests/lab/"
 	cp "${LAB_CFG:-$here/tests.cfg}" "$r/tests/lab/tests.cfg"
 	[ -x "$out/kvm-hold" ] && cp "$out/kvm-hold" "$r/build/lab/"
@@ -478,7 +495,7 @@ run_intel() {
 
 	start=$(date +%s)
 	mkdir -p "$out"
-	LAB_LOOPS=${LAB_LOOPS_INTEL:-10}
+	LAB_LOOPS=${LAB_LOOPS_INTEL:-100}
 	if [ -z "$KVER" ] || [ ! -f "/boot/vmlinuz-$KVER" ]; then
 		echo "FAIL: lab-$lab/setup no lab kernel: /boot/vmlinuz-$KVER (set KVER; make deps installs linux-image-amd64)"
 		return 1
