@@ -395,7 +395,7 @@ kvm_checks() {
 	modprobe -r "$kvm_mod" > /dev/null 2>&1 || true
 }
 
-# --- the Intel lab: VT-x present; vmm.ko's VMX backend not there yet -------
+# --- the Intel lab ----------------------------------------------------------
 
 # The lab CPU must offer VT-x with EPT, as the Intel lab is meant to.
 cpu_vmx() {
@@ -406,23 +406,6 @@ cpu_vmx() {
 	fi
 	pass cpu-vmx
 	grep -m1 '^vmx flags' /proc/cpuinfo | cut -c1-200 | sed 's/^/    | /'
-}
-
-# Until vmm.ko has a VMX backend it must refuse an Intel CPU with ENODEV
-# and say why.  Returns 0 (and passes refuse-no-vmx-backend) when it does.
-no_vmx_backend() {
-	[ "$host_vendor" = GenuineIntel ] || return 1
-	mark_dmesg
-	if insmod_vmm; then
-		unload_vmm
-		return 1
-	fi
-	grep -q 'No such device' "$work/insmod.out" || return 1
-	dmesg | tail -n +"$((dmesg_mark + 1))" | grep -q 'vmm: .*VT-x backend not available' ||
-		return 1
-	pass refuse-no-vmx-backend
-	vmm_lines
-	return 0
 }
 
 # --- main ------------------------------------------------------------------
@@ -451,16 +434,6 @@ main)
 	fi
 	loaded=0
 	[ "$LAB" = intel ] && cpu_vmx
-	if [ "$LAB" = intel ] && [ -f "$ko" ] && no_vmx_backend; then
-		why="VMX backend not yet implemented"
-		for t in module-load info info-json "${CFG_NAMES[@]}" module-unload \
-			 "load-unload-$LAB_LOOPS" kvm-busy kvm-reverse; do
-			skip "$t" "$why"
-		done
-		rm -rf "$work"
-		echo "LAB: done"
-		exit 0
-	fi
 	if [ -f "$ko" ] && module_load; then
 		loaded=1
 	fi

@@ -346,7 +346,9 @@ run_script() {
 # vmctl and its libraries, the guests, tests.cfg, bash and the GNU tools
 # whose options busybox lacks), and initramfs-init.sh runs it directly
 # when it finds /packed.  The lab boots once, from an ISO (isolinux), and
-# runs every guest of tests.cfg meant for the Intel lab.
+# runs every guest of tests.cfg meant for the Intel lab, the module
+# checks and the kvm_intel coexistence checks; a second, short boot on a
+# CPU model without VT-x checks that vmm.ko refuses to load.
 
 BOCHS=${BOCHS:-bochs-bin}
 intel_root=/lab
@@ -543,6 +545,14 @@ run_intel() {
 	report_missing main cpu-vmx module-load info info-json "${names[@]}" module-unload \
 		"load-unload-$LAB_LOOPS" kvm-busy kvm-reverse
 	check_boot main "$rc" "$tmo" ""
+
+	# A CPU without VT-x (Bochs' 64-bit Pentium 4 model): vmm.ko must
+	# refuse to load, with ENODEV and a reason in the kernel log.
+	rc=0
+	boot_intel novmx p4_prescott_celeron_336 180 novmx || rc=$?
+	print_results novmx
+	report_missing novmx refuse-novmx
+	check_boot novmx "$rc" 180 -novmx
 	echo "LAB: $lab lab took $(($(date +%s) - start))s"
 }
 
