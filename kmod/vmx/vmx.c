@@ -59,6 +59,11 @@ bool vmx_rebooting;
 static DECLARE_BITMAP(vmx_vpid_bitmap, VMX_NR_VPIDS);
 static DEFINE_SPINLOCK(vmx_vpid_lock);
 
+/* Switched through the VMCS MSR lists, in enum vmx_switched_msr order. */
+const u32 vmx_switched_msrs[VMX_NR_SWITCHED_MSRS] = {
+	MSR_STAR, MSR_LSTAR, MSR_CSTAR, MSR_SYSCALL_MASK, MSR_KERNEL_GS_BASE,
+};
+
 /* vmenter.S: where a VM exit lands (HOST_RIP). */
 extern const char vmx_vmexit[];
 
@@ -527,6 +532,7 @@ static int vmx_vcpu_create(struct vmm_vcpu *vcpu)
 {
 	struct vmx_vcpu *vmx;
 	struct page *page;
+	int i;
 
 	vmx = kzalloc(sizeof(*vmx), GFP_KERNEL_ACCOUNT);
 	if (!vmx)
@@ -535,6 +541,18 @@ static int vmx_vcpu_create(struct vmm_vcpu *vcpu)
 	if (!page) {
 		kfree(vmx);
 		return -ENOMEM;
+	}
+	vmx->msr_page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+	if (!vmx->msr_page) {
+		__free_page(page);
+		kfree(vmx);
+		return -ENOMEM;
+	}
+	vmx->guest_msrs = page_address(vmx->msr_page);
+	vmx->host_msrs = vmx->guest_msrs + VMX_NR_SWITCHED_MSRS;
+	for (i = 0; i < VMX_NR_SWITCHED_MSRS; i++) {
+		vmx->guest_msrs[i].index = vmx_switched_msrs[i];
+		vmx->host_msrs[i].index = vmx_switched_msrs[i];
 	}
 	/* SDM 24.2: the revision identifier, then VMCLEAR initialises it. */
 	*(u32 *)page_address(page) = vmx_caps.revision;
@@ -562,6 +580,7 @@ static void vmx_vcpu_free(struct vmm_vcpu *vcpu)
 		smp_call_function_single(vmx->cpu, vmx_clear_vmcs_ipi, vmx, 1);
 	put_cpu();
 	vmx_free_vpid(vmx->vpid);
+	__free_page(vmx->msr_page);
 	__free_page(vmx->vmcs);
 	kfree(vmx);
 	vcpu->arch = NULL;
@@ -617,9 +636,14 @@ static void vmx_vmcs_setup(struct vmm_vcpu *vcpu)
 	vmcs_write(vmx, PAGE_FAULT_ERROR_CODE_MASK, 0);
 	vmcs_write(vmx, PAGE_FAULT_ERROR_CODE_MATCH, 0);
 	vmcs_write(vmx, CR3_TARGET_COUNT, 0);
-	vmcs_write(vmx, VM_EXIT_MSR_STORE_COUNT, 0);
-	vmcs_write(vmx, VM_EXIT_MSR_LOAD_COUNT, 0);
-	vmcs_write(vmx, VM_ENTRY_MSR_LOAD_COUNT, 0);
+	/* SDM 24.7.2, 24.8.2: the guest's syscall MSRs in on entry, out on
+	 * exit (same list), the host's back in on exit. */
+	vmcs_write(vmx, VM_ENTRY_MSR_LOAD_ADDR, virt_to_phys(vmx->guest_msrs));
+	vmcs_write(vmx, VM_ENTRY_MSR_LOAD_COUNT, VMX_NR_SWITCHED_MSRS);
+	vmcs_write(vmx, VM_EXIT_MSR_STORE_ADDR, virt_to_phys(vmx->guest_msrs));
+	vmcs_write(vmx, VM_EXIT_MSR_STORE_COUNT, VMX_NR_SWITCHED_MSRS);
+	vmcs_write(vmx, VM_EXIT_MSR_LOAD_ADDR, virt_to_phys(vmx->host_msrs));
+	vmcs_write(vmx, VM_EXIT_MSR_LOAD_COUNT, VMX_NR_SWITCHED_MSRS);
 	vmcs_write(vmx, VMCS_LINK_POINTER, ~0ULL);
 	vmcs_write(vmx, TSC_OFFSET, vmx->tsc_offset);
 	if (vmx_caps.cpu2 & CPU2_ENABLE_VPID)
@@ -679,6 +703,7 @@ static void vmx_vcpu_load(struct vmm_vcpu *vcpu, int cpu)
 	struct vmx_vcpu *vmx = to_vmx(vcpu);
 	struct vmx_cpu_data *cd = per_cpu_ptr(&vmx_cpu_data, cpu);
 	unsigned long flags;
+	int i;
 
 	if (vmx->cpu != cpu) {
 		if (vmx->cpu >= 0)
@@ -708,6 +733,9 @@ static void vmx_vcpu_load(struct vmm_vcpu *vcpu, int cpu)
 	}
 	savesegment(ds, vmx->host_ds);
 	savesegment(es, vmx->host_es);
+	/* KERNEL_GS_BASE is this task's user GS base: read it each time. */
+	for (i = 0; i < VMX_NR_SWITCHED_MSRS; i++)
+		rdmsrl(vmx_switched_msrs[i], vmx->host_msrs[i].value);
 }
 
 /* A VM exit left DS/ES null, the GDT limit at 0xffff and the TSS limit at

@@ -22,6 +22,7 @@
 
 #include <linux/types.h>
 #include <linux/bits.h>
+#include <linux/build_bug.h>
 
 #include "../vmm.h"
 
@@ -404,8 +405,30 @@ struct vmx_vcpu {
 	u64 mtrr_def_type;
 	u64 mtrr_var[16];
 	u64 mtrr_fixed[11];
-	u64 star, lstar, cstar, sfmask, kernel_gs_base;
+
+	/*
+	 * The MSRs VMX does not switch by itself, switched by the VM-entry
+	 * MSR-load, VM-exit MSR-store (the same area: the guest's values)
+	 * and VM-exit MSR-load (the host's) lists of SDM 24.7.2 and 24.8.2,
+	 * in vmx_switched_msrs[] order.  One page, physically contiguous.
+	 */
+	struct vmx_msr_entry *guest_msrs;
+	struct vmx_msr_entry *host_msrs;
+	struct page *msr_page;
 };
+
+/* One entry of an MSR list (SDM Table 24-13). */
+struct vmx_msr_entry {
+	u32 index;
+	u32 reserved;
+	u64 value;
+};
+static_assert(sizeof(struct vmx_msr_entry) == 16);
+
+enum vmx_switched_msr { VMX_MSR_STAR, VMX_MSR_LSTAR, VMX_MSR_CSTAR,
+			VMX_MSR_SFMASK, VMX_MSR_KERNEL_GS_BASE,
+			VMX_NR_SWITCHED_MSRS };
+extern const u32 vmx_switched_msrs[VMX_NR_SWITCHED_MSRS];
 
 static inline struct vmx_vcpu *to_vmx(struct vmm_vcpu *vcpu)
 {

@@ -4,9 +4,8 @@
  * RDMSR/WRMSR exits (SDM Vol. 3C 25.1.3); the few a simple guest needs
  * are emulated below, after svm_msr.c, anything else is #GP(0) as on a
  * CPU that lacks the MSR.  EFER, PAT and the SYSENTER MSRs live in the
- * VMCS guest-state area (struct vmx_guest).  STAR, LSTAR, CSTAR, SFMASK
- * and KERNEL_GS_BASE are stored but not yet switched around entries: a
- * guest SYSCALL would use the host's values (a gap, not a host risk).
+ * VMCS guest-state area (struct vmx_guest); STAR, LSTAR, CSTAR, SFMASK
+ * and KERNEL_GS_BASE in the MSR lists VM entry and exit switch.
  */
 #define pr_fmt(fmt) "vmm: " fmt
 
@@ -25,12 +24,15 @@
 void vmx_msr_reset(struct vmm_vcpu *vcpu)
 {
 	struct vmx_vcpu *vmx = to_vmx(vcpu);
+	int i;
 
 	vmx->apic_base = APIC_BASE_DEFAULT | APIC_BASE_ENABLE |
 			 (vcpu->id == 0 ? APIC_BASE_BSP : 0);
 	vmx->mtrr_def_type = 0;
 	memset(vmx->mtrr_var, 0, sizeof(vmx->mtrr_var));
 	memset(vmx->mtrr_fixed, 0, sizeof(vmx->mtrr_fixed));
+	for (i = 0; i < VMX_NR_SWITCHED_MSRS; i++)
+		vmx->guest_msrs[i].value = 0;
 }
 
 /* The fixed-range MTRRs, in vmx->mtrr_fixed[] order. */
@@ -91,19 +93,19 @@ static int vmx_get_msr(struct vmm_vcpu *vcpu, u32 msr, u64 *val)
 		*val = g->seg[VMX_GS].base;
 		return 0;
 	case MSR_KERNEL_GS_BASE:
-		*val = vmx->kernel_gs_base;
+		*val = vmx->guest_msrs[VMX_MSR_KERNEL_GS_BASE].value;
 		return 0;
 	case MSR_STAR:
-		*val = vmx->star;
+		*val = vmx->guest_msrs[VMX_MSR_STAR].value;
 		return 0;
 	case MSR_LSTAR:
-		*val = vmx->lstar;
+		*val = vmx->guest_msrs[VMX_MSR_LSTAR].value;
 		return 0;
 	case MSR_CSTAR:
-		*val = vmx->cstar;
+		*val = vmx->guest_msrs[VMX_MSR_CSTAR].value;
 		return 0;
 	case MSR_SYSCALL_MASK:
-		*val = vmx->sfmask;
+		*val = vmx->guest_msrs[VMX_MSR_SFMASK].value;
 		return 0;
 	case MSR_IA32_APICBASE:
 		*val = vmx->apic_base;
@@ -204,19 +206,19 @@ static int vmx_set_msr(struct vmm_vcpu *vcpu, u32 msr, u64 val)
 		vmx->state_dirty = true;
 		return 0;
 	case MSR_KERNEL_GS_BASE:
-		vmx->kernel_gs_base = val;
+		vmx->guest_msrs[VMX_MSR_KERNEL_GS_BASE].value = val;
 		return 0;
 	case MSR_STAR:
-		vmx->star = val;
+		vmx->guest_msrs[VMX_MSR_STAR].value = val;
 		return 0;
 	case MSR_LSTAR:
-		vmx->lstar = val;
+		vmx->guest_msrs[VMX_MSR_LSTAR].value = val;
 		return 0;
 	case MSR_CSTAR:
-		vmx->cstar = val;
+		vmx->guest_msrs[VMX_MSR_CSTAR].value = val;
 		return 0;
 	case MSR_SYSCALL_MASK:
-		vmx->sfmask = val;
+		vmx->guest_msrs[VMX_MSR_SFMASK].value = val;
 		return 0;
 	case MSR_IA32_APICBASE:		/* no local APIC model yet */
 	case MSR_IA32_MISC_ENABLE:
