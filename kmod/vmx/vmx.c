@@ -962,7 +962,6 @@ static void vmx_run(struct vmm_vcpu *vcpu)
 		return;
 	}
 	g->cr2 = native_read_cr2();
-	vmx->launched = true;
 
 	/* A VM exit sets DR7 to 0x400 (SDM 27.5.1): host breakpoints back. */
 	if (hw_breakpoint_active())
@@ -975,9 +974,10 @@ static void vmx_run(struct vmm_vcpu *vcpu)
 	    (VMX_INTR_VALID | VMX_INTR_TYPE_NMI))
 		asm volatile("int $2");
 	if (vmx->exit_reason & VMX_EXIT_ENTRY_FAILED) {
-		/* SDM 26.7: nothing of the guest state was loaded. */
+		/* SDM 26.8: the entry failed, the VMCS is not launched. */
 		return;
 	}
+	vmx->launched = true;
 	vcpu->regs[VMM_RSP] = vmcs_read(vmx, GUEST_RSP);
 	vcpu->rip = vmcs_read(vmx, GUEST_RIP);
 	vcpu->rflags = vmcs_read(vmx, GUEST_RFLAGS);

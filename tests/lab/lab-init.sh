@@ -408,6 +408,26 @@ cpu_vmx() {
 	grep -m1 '^vmx flags' /proc/cpuinfo | cut -c1-200 | sed 's/^/    | /'
 }
 
+# A refused VM entry (invalid guest state) must reach userspace as
+# VMM_EXIT_FAIL_ENTRY, and the vCPU must run once the state is fixed.
+fail_entry() {
+	local prog=$LAB_REPO/build/lab/fail-entry
+
+	if [ ! -x "$prog" ]; then
+		fail fail-entry "no $prog (run.sh builds it)"
+		return
+	fi
+	mark_dmesg
+	if timeout 20 "$prog" > "$work/fail-entry.out" 2>&1; then
+		pass fail-entry
+		sed 's/^/    | /' "$work/fail-entry.out"
+	else
+		fail fail-entry "tests/lab/fail-entry.c failed"
+		show "$work/fail-entry.out"
+		new_dmesg
+	fi
+}
+
 # --- main ------------------------------------------------------------------
 
 echo "LAB: $suite mode $LAB_MODE on $(uname -r), $(grep -c ^processor /proc/cpuinfo) CPUs, $(grep -m1 -o -w -e svm -e vmx /proc/cpuinfo || echo no-virt) $(grep -m1 -o -w -e npt -e ept /proc/cpuinfo || echo no-2d-paging)"
@@ -448,6 +468,13 @@ main)
 		fi
 		run_test "$t"
 	done
+	if [ "$LAB" = intel ] && [ -z "$LAB_TESTS" ]; then
+		if [ "$loaded" = 1 ]; then
+			fail_entry
+		else
+			fail fail-entry "vmm.ko not loaded"
+		fi
+	fi
 	if [ "$loaded" = 1 ]; then
 		module_unload
 	else

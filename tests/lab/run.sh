@@ -411,6 +411,7 @@ make_intel_initramfs() {
 	cp "$here/lab-init.sh" "$here/cfg.sh" "$r/tests/lab/"
 	cp "${LAB_CFG:-$here/tests.cfg}" "$r/tests/lab/tests.cfg"
 	[ -x "$out/kvm-hold" ] && cp "$out/kvm-hold" "$r/build/lab/"
+	[ -x "$out/fail-entry" ] && cp "$out/fail-entry" "$r/build/lab/"
 	# Uncompressed: decompressing inside Bochs is slow.
 	(cd "$dir" && find . | cpio -o -H newc --quiet) > "$out/intel-initrd.$$" || return 1
 	mv "$out/intel-initrd.$$" "$out/intel-initrd"
@@ -524,6 +525,11 @@ run_intel() {
 		echo "FAIL: lab-$lab/kvm-hold-build gcc -static tests/lab/kvm-hold.c failed"
 		rm -f "$out/kvm-hold"
 	fi
+	if ! gcc -static -O2 -Wall -Wextra -Werror -Iuapi -o "$out/fail-entry" \
+	     "$here/fail-entry.c" > "$out/fail-entry-build.log" 2>&1; then
+		echo "FAIL: lab-$lab/fail-entry-build gcc -static tests/lab/fail-entry.c failed"
+		rm -f "$out/fail-entry"
+	fi
 	if ! make_intel_initramfs; then
 		echo "FAIL: lab-$lab/setup could not build the initramfs"
 		return 1
@@ -542,8 +548,8 @@ run_intel() {
 	echo "LAB: Intel lab (Bochs, corei7_haswell_4770), ${#names[@]} guest tests, timeout ${tmo}s, console in ${out#"$repo"/}/$lab-console.log"
 	rc=0
 	STREAM=1 boot_intel main corei7_haswell_4770 "$tmo" main || rc=$?
-	report_missing main cpu-vmx module-load info info-json "${names[@]}" module-unload \
-		"load-unload-$LAB_LOOPS" kvm-busy kvm-reverse
+	report_missing main cpu-vmx module-load info info-json "${names[@]}" fail-entry \
+		module-unload "load-unload-$LAB_LOOPS" kvm-busy kvm-reverse
 	check_boot main "$rc" "$tmo" ""
 
 	# A CPU without VT-x (Bochs' 64-bit Pentium 4 model): vmm.ko must
