@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * vmm.h - the objects of vmm.ko and the interface between the
- * arch-neutral code (main.c, vm.c, vcpu.c, mmu.c, cpuid.c, emulate.c) and
+ * arch-neutral code (main.c, vm.c, vcpu.c, mmu.c, cpuid.c, emulate.c,
+ * msr.c) and
  * one hardware backend (svm/ now, vmx/ later).
  *
  * Lifetimes (see Documentation/architecture.md):
@@ -114,6 +115,14 @@ struct vmm_pio {
 enum vmm_seg { VMM_SEG_ES, VMM_SEG_CS, VMM_SEG_SS, VMM_SEG_DS,
 	       VMM_SEG_FS, VMM_SEG_GS };
 
+/* Guest MSRs both backends emulate alike (msr.c). */
+struct vmm_msr_state {
+	u64 apic_base;
+	u64 mtrr_def_type;
+	u64 mtrr_var[16];	/* 0x200-0x20f: base/mask pairs */
+	u64 mtrr_fixed[11];
+};
+
 struct vmm_vcpu {
 	struct vmm_vm *vm;
 	u32 id;
@@ -144,6 +153,8 @@ struct vmm_vcpu {
 		struct vmm_insn insn;
 		u64 next_rip;
 	} pending;
+
+	struct vmm_msr_state msr;
 
 	/* Page-table pages taken before mmu_lock (mmu.c). */
 	void *mmu_cache[4];		/* a walk of 5 levels needs 4 */
@@ -235,6 +246,12 @@ int vmm_cpuid_get(struct vmm_vm *vm, struct vmm_cpuid *c);
 void vmm_cpuid_lookup(struct vmm_vcpu *vcpu, u32 func, u32 index,
 		      u32 *eax, u32 *ebx, u32 *ecx, u32 *edx);
 int vmm_cpuid_exit(struct vmm_vcpu *vcpu);
+
+/* msr.c: 0, or -ENOENT for an MSR the backend must handle or #GP. */
+void vmm_msr_reset(struct vmm_vcpu *vcpu);
+int vmm_msr_get(struct vmm_vcpu *vcpu, u32 msr, u64 *val);
+int vmm_msr_set(struct vmm_vcpu *vcpu, u32 msr, u64 val);
+bool vmm_pat_valid(u64 val);
 
 /* emulate.c */
 int vmm_emulate_mmio(struct vmm_vcpu *vcpu, u64 gpa, bool write,

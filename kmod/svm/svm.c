@@ -380,7 +380,6 @@ static void svm_vcpu_reset(struct vmm_vcpu *vcpu)
 	save->dr6 = 0xffff0ff0;
 	save->dr7 = 0x400;
 	save->g_pat = 0x0007040600070406ULL;	/* the PAT reset value */
-	svm_msr_reset(vcpu);
 }
 
 /* ---- Entering the guest ------------------------------------------ */
@@ -582,7 +581,7 @@ static void svm_get_sregs(struct vmm_vcpu *vcpu, struct vmm_sregs *s)
 	s->cr4 = save->cr4;
 	s->cr8 = svm->vmcb->control.int_ctl & SVM_V_TPR_MASK;
 	s->efer = save->efer & ~SVM_EFER_SVME;	/* the guest's view */
-	s->apic_base = svm->apic_base;
+	s->apic_base = vcpu->msr.apic_base;
 }
 
 u64 svm_guest_efer_mask(void)
@@ -684,7 +683,7 @@ static int svm_set_sregs(struct vmm_vcpu *vcpu, const struct vmm_sregs *s)
 	save->efer = s->efer | SVM_EFER_SVME;
 	svm->vmcb->control.int_ctl =
 		(svm->vmcb->control.int_ctl & ~SVM_V_TPR_MASK) | s->cr8;
-	svm->apic_base = s->apic_base;
+	vcpu->msr.apic_base = s->apic_base;
 	/* New paging state: forget translations made under the old one. */
 	svm_flush_tlb(vcpu);
 	return 0;

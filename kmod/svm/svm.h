@@ -221,12 +221,6 @@ struct svm_vcpu {
 	phys_addr_t vmcb_pa;
 	int asid_cpu;		/* CPU the ASID belongs to, -1 none */
 	u64 asid_generation;
-
-	/* Guest MSRs vmm stores (svm_msr.c). */
-	u64 apic_base;
-	u64 mtrr_def_type;
-	u64 mtrr_var[16];	/* 0x200-0x20f: base/mask pairs */
-	u64 mtrr_fixed[11];
 };
 
 static inline struct svm_vcpu *to_svm(struct vmm_vcpu *vcpu)
@@ -248,7 +242,6 @@ int svm_handle_exit(struct vmm_vcpu *vcpu);
 
 /* svm_msr.c */
 int svm_msr_exit(struct vmm_vcpu *vcpu);
-void svm_msr_reset(struct vmm_vcpu *vcpu);
 
 /* vmenter.S */
 void __svm_vcpu_run(unsigned long vmcb_pa, u64 *regs,

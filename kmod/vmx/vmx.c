@@ -1091,7 +1091,7 @@ static void vmx_get_sregs(struct vmm_vcpu *vcpu, struct vmm_sregs *s)
 	s->cr4 = g->cr4;
 	s->cr8 = g->cr8;
 	s->efer = g->efer;
-	s->apic_base = vmx->apic_base;
+	s->apic_base = vcpu->msr.apic_base;
 }
 
 u64 vmx_guest_efer_mask(void)
@@ -1204,7 +1204,7 @@ static int vmx_set_sregs(struct vmm_vcpu *vcpu, const struct vmm_sregs *s)
 	g->cr8 = s->cr8;
 	g->efer = s->efer;
 	vmx_fix_system_segs(g);
-	vmx->apic_base = s->apic_base;
+	vcpu->msr.apic_base = s->apic_base;
 	vmx->state_dirty = true;
 	/* New paging state: forget translations made under the old one. */
 	vmx->need_flush = true;

@@ -400,12 +400,6 @@ struct vmx_vcpu {
 	bool entry_vmfail;	/* VMLAUNCH/VMRESUME failed (VMfail) */
 	bool vmcs_error;	/* a VMREAD/VMWRITE failed */
 
-	/* Guest MSRs vmm stores (vmx_msr.c). */
-	u64 apic_base;
-	u64 mtrr_def_type;
-	u64 mtrr_var[16];
-	u64 mtrr_fixed[11];
-
 	/*
 	 * The MSRs VMX does not switch by itself, switched by the VM-entry
 	 * MSR-load, VM-exit MSR-store (the same area: the guest's values)

@@ -2,10 +2,12 @@
 /*
  * vmx_msr.c - RDMSR and WRMSR of the guest.  Without MSR bitmaps every
  * RDMSR/WRMSR exits (SDM Vol. 3C 25.1.3); the few a simple guest needs
- * are emulated below, after svm_msr.c, anything else is #GP(0) as on a
- * CPU that lacks the MSR.  EFER, PAT and the SYSENTER MSRs live in the
- * VMCS guest-state area (struct vmx_guest); STAR, LSTAR, CSTAR, SFMASK
- * and KERNEL_GS_BASE in the MSR lists VM entry and exit switch.
+ * are emulated below, after svm_msr.c.  EFER, PAT and the SYSENTER MSRs
+ * live in the VMCS guest-state area (struct vmx_guest); STAR, LSTAR,
+ * CSTAR, SFMASK and KERNEL_GS_BASE in the MSR lists VM entry and exit
+ * switch.  The MSRs both backends keep alike (APIC_BASE, the MTRRs,
+ * MISC_ENABLE) are msr.c's; anything else is #GP(0) as on a CPU that
+ * lacks the MSR.
  */
 #define pr_fmt(fmt) "vmm: " fmt
 
@@ -15,57 +17,19 @@
 
 #include "vmx.h"
 
-#define APIC_BASE_DEFAULT	0xfee00000ULL
-#define APIC_BASE_ENABLE	BIT_ULL(11)
-#define APIC_BASE_BSP		BIT_ULL(8)
-#define MTRRCAP_VALUE		0x508	/* 8 variable, fixed, WC */
-#define MISC_ENABLE_VALUE	1	/* fast strings */
-
 void vmx_msr_reset(struct vmm_vcpu *vcpu)
 {
 	struct vmx_vcpu *vmx = to_vmx(vcpu);
 	int i;
 
-	vmx->apic_base = APIC_BASE_DEFAULT | APIC_BASE_ENABLE |
-			 (vcpu->id == 0 ? APIC_BASE_BSP : 0);
-	vmx->mtrr_def_type = 0;
-	memset(vmx->mtrr_var, 0, sizeof(vmx->mtrr_var));
-	memset(vmx->mtrr_fixed, 0, sizeof(vmx->mtrr_fixed));
 	for (i = 0; i < VMX_NR_SWITCHED_MSRS; i++)
 		vmx->guest_msrs[i].value = 0;
-}
-
-/* The fixed-range MTRRs, in vmx->mtrr_fixed[] order. */
-static int mtrr_fixed_index(u32 msr)
-{
-	if (msr == MSR_MTRRfix64K_00000)
-		return 0;
-	if (msr == MSR_MTRRfix16K_80000 || msr == MSR_MTRRfix16K_A0000)
-		return 1 + msr - MSR_MTRRfix16K_80000;
-	if (msr >= MSR_MTRRfix4K_C0000 && msr <= MSR_MTRRfix4K_F8000)
-		return 3 + msr - MSR_MTRRfix4K_C0000;
-	return -1;
-}
-
-/* Each PAT entry must be a defined memory type (SDM Vol. 3A 12.12.2). */
-static bool pat_valid(u64 val)
-{
-	int i;
-	u8 t;
-
-	for (i = 0; i < 8; i++) {
-		t = (val >> (i * 8)) & 0xff;
-		if (t != 0 && t != 1 && t != 4 && t != 5 && t != 6 && t != 7)
-			return false;
-	}
-	return true;
 }
 
 static int vmx_get_msr(struct vmm_vcpu *vcpu, u32 msr, u64 *val)
 {
 	struct vmx_vcpu *vmx = to_vmx(vcpu);
 	struct vmx_guest *g = &vmx->g;
-	int i;
 
 	switch (msr) {
 	case MSR_EFER:
@@ -107,29 +71,8 @@ static int vmx_get_msr(struct vmm_vcpu *vcpu, u32 msr, u64 *val)
 	case MSR_SYSCALL_MASK:
 		*val = vmx->guest_msrs[VMX_MSR_SFMASK].value;
 		return 0;
-	case MSR_IA32_APICBASE:
-		*val = vmx->apic_base;
-		return 0;
-	case MSR_MTRRcap:
-		*val = MTRRCAP_VALUE;
-		return 0;
-	case MSR_MTRRdefType:
-		*val = vmx->mtrr_def_type;
-		return 0;
-	case MSR_IA32_MISC_ENABLE:
-		*val = MISC_ENABLE_VALUE;
-		return 0;
 	}
-	if (msr >= 0x200 && msr < 0x200 + ARRAY_SIZE(vmx->mtrr_var)) {
-		*val = vmx->mtrr_var[msr - 0x200];
-		return 0;
-	}
-	i = mtrr_fixed_index(msr);
-	if (i >= 0) {
-		*val = vmx->mtrr_fixed[i];
-		return 0;
-	}
-	return -EINVAL;
+	return vmm_msr_get(vcpu, msr, val);
 }
 
 static int vmx_set_efer(struct vmm_vcpu *vcpu, u64 val)
@@ -158,13 +101,12 @@ static int vmx_set_msr(struct vmm_vcpu *vcpu, u32 msr, u64 val)
 {
 	struct vmx_vcpu *vmx = to_vmx(vcpu);
 	struct vmx_guest *g = &vmx->g;
-	int i;
 
 	switch (msr) {
 	case MSR_EFER:
 		return vmx_set_efer(vcpu, val);
 	case MSR_IA32_CR_PAT:
-		if (!pat_valid(val))
+		if (!vmm_pat_valid(val))
 			return -EINVAL;
 		g->pat = val;
 		vmx->state_dirty = true;
@@ -220,23 +162,8 @@ static int vmx_set_msr(struct vmm_vcpu *vcpu, u32 msr, u64 val)
 	case MSR_SYSCALL_MASK:
 		vmx->guest_msrs[VMX_MSR_SFMASK].value = val;
 		return 0;
-	case MSR_IA32_APICBASE:		/* no local APIC model yet */
-	case MSR_IA32_MISC_ENABLE:
-		return 0;
-	case MSR_MTRRdefType:
-		vmx->mtrr_def_type = val;
-		return 0;
 	}
-	if (msr >= 0x200 && msr < 0x200 + ARRAY_SIZE(vmx->mtrr_var)) {
-		vmx->mtrr_var[msr - 0x200] = val;
-		return 0;
-	}
-	i = mtrr_fixed_index(msr);
-	if (i >= 0) {
-		vmx->mtrr_fixed[i] = val;
-		return 0;
-	}
-	return -EINVAL;
+	return vmm_msr_set(vcpu, msr, val);
 }
 
 /* SDM 25.1.3: ECX the MSR, EDX:EAX the value. */
