@@ -1,12 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * main.c - module init and exit, the /dev/vmm misc device and its system
- * ioctls, and the one place that asks "AMD or Intel?": the backend is
- * chosen here, once, and the rest of vmm.ko calls it through vmm_ops.
+ * ioctls, the one place that asks "AMD or Intel?" (the backend is
+ * chosen here, once, and the rest of vmm.ko calls it through vmm_ops),
+ * and turning SVM/VMX on and off on each CPU: CPU hotplug, module unload
+ * and reboot, through the backend's cpu_enable/cpu_disable.
  */
 #define pr_fmt(fmt) "vmm: " fmt
 
 #include <linux/module.h>
+#include <linux/cpu.h>
+#include <linux/cpuhotplug.h>
+#include <linux/irqflags.h>
+#include <linux/reboot.h>
+#include <linux/smp.h>
 #include <linux/miscdevice.h>
 #include <linux/fs.h>
 #include <linux/uaccess.h>
@@ -17,6 +24,8 @@
 #include "vmx/vmx.h"
 
 const struct vmm_backend_ops *vmm_ops;
+bool vmm_rebooting;			/* vmenter.S: faults are expected */
+static int vmm_cpuhp_state = -1;
 
 static long vmm_check_cap(unsigned long cap)
 {
@@ -86,6 +95,73 @@ static struct miscdevice vmm_dev = {
 	.mode	= 0660,
 };
 
+/* ---- SVM/VMX on each CPU ---------------------------------------- */
+
+/* Runs on @cpu, for every CPU at load and for each one that comes online
+ * later; a failure at load undoes the CPUs already done. */
+static int vmm_cpu_online(unsigned int cpu)
+{
+	return vmm_ops->cpu_enable();
+}
+
+static void vmm_cpu_disable_irqsoff(void *unused)
+{
+	vmm_ops->cpu_disable();
+}
+
+/* Runs on @cpu as it goes offline, and on every CPU at unload. */
+static int vmm_cpu_offline(unsigned int cpu)
+{
+	unsigned long flags;
+
+	local_irq_save(flags);
+	vmm_ops->cpu_disable();
+	local_irq_restore(flags);
+	return 0;
+}
+
+/*
+ * Reboot and kexec: leave SVM/VMX off on every CPU, so that the next
+ * kernel (or firmware) finds the CPU as it expects (INIT is blocked in
+ * VMX root operation).  Kernels since 6.6 (and some distribution 6.1
+ * kernels) have cpu_emergency_register_virt_callback() for
+ * crash/emergency reboots as well, but it holds a single callback that
+ * kvm_amd/kvm_intel owns when loaded (a second registration WARNs), and
+ * plain 6.1 does not export it: the reboot notifier covers orderly
+ * reboots and kexec (kernel_kexec() runs the reboot notifier chain).
+ */
+static int vmm_reboot_notify(struct notifier_block *nb, unsigned long code,
+			     void *unused)
+{
+	WRITE_ONCE(vmm_rebooting, true);
+	on_each_cpu(vmm_cpu_disable_irqsoff, NULL, 1);
+	return NOTIFY_OK;
+}
+
+static struct notifier_block vmm_reboot_nb = {
+	.notifier_call = vmm_reboot_notify,
+};
+
+static int vmm_cpus_enable(void)
+{
+	int r;
+
+	vmm_rebooting = false;
+	r = cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "vmm:online",
+			      vmm_cpu_online, vmm_cpu_offline);
+	if (r < 0)
+		return r;
+	vmm_cpuhp_state = r;
+	register_reboot_notifier(&vmm_reboot_nb);
+	return 0;
+}
+
+static void vmm_cpus_disable(void)
+{
+	unregister_reboot_notifier(&vmm_reboot_nb);
+	cpuhp_remove_state(vmm_cpuhp_state);	/* vmm_cpu_offline() on all */
+}
+
 /* The backend choice: by CPU vendor; each backend's hardware_setup()
  * then checks the features it needs and says why it refuses. */
 static const struct vmm_backend_ops *vmm_choose_backend(void)
@@ -116,15 +192,20 @@ static int __init vmm_init(void)
 	r = vmm_ops->hardware_setup();	/* prints its own reason on error */
 	if (r)
 		return r;
+	r = vmm_cpus_enable();		/* cpu_enable() prints why it failed */
+	if (r)
+		goto err_unsetup;
 
 	r = misc_register(&vmm_dev);
 	if (r) {
 		pr_err("cannot register /dev/vmm: %d\n", r);
-		goto err_unsetup;
+		goto err_cpus_disable;
 	}
 	pr_info("loaded, backend %s\n", vmm_ops->name);
 	return 0;
 
+err_cpus_disable:
+	vmm_cpus_disable();
 err_unsetup:
 	vmm_ops->hardware_unsetup();
 	return r;
@@ -133,6 +214,7 @@ err_unsetup:
 static void __exit vmm_exit(void)
 {
 	misc_deregister(&vmm_dev);
+	vmm_cpus_disable();
 	vmm_ops->hardware_unsetup();
 }
 

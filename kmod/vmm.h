@@ -178,9 +178,17 @@ struct vmm_backend_ops {
 	const char *name;
 	u32 backend;			/* VMM_BACKEND_* */
 
-	/* Module load/unload: check the CPU, enable on every CPU. */
+	/* Module load: check the CPU, allocate; unload: free. */
 	int (*hardware_setup)(void);
 	void (*hardware_unsetup)(void);
+	/*
+	 * Turn virtualization on/off on the local CPU; main.c calls them
+	 * from its CPU hotplug callbacks, between hardware_setup and
+	 * hardware_unsetup, and cpu_disable from its reboot notifier too
+	 * (irqs off then, and for every cpu_disable call).
+	 */
+	int (*cpu_enable)(void);
+	void (*cpu_disable)(void);
 	void (*fill_info)(struct vmm_info *info);
 
 	int (*vm_init)(struct vmm_vm *vm);
@@ -216,6 +224,9 @@ extern const struct vmm_backend_ops *vmm_ops;
 
 /* main.c */
 int vmm_nr_vms(void);
+/* Set before the reboot notifier turns SVM/VMX off under running vCPUs:
+ * a fault of an SVM/VMX instruction is then expected (vmenter.S). */
+extern bool vmm_rebooting;
 
 /* vm.c */
 int vmm_vm_create(unsigned long flags);

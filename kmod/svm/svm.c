@@ -10,10 +10,8 @@
 #define pr_fmt(fmt) "vmm: " fmt
 
 #include <linux/cpu.h>
-#include <linux/cpuhotplug.h>
 #include <linux/mm.h>
 #include <linux/percpu.h>
-#include <linux/reboot.h>
 #include <linux/slab.h>
 #include <asm/asm.h>
 #include <asm/cpufeature.h>
@@ -39,8 +37,6 @@ static DEFINE_PER_CPU(struct svm_cpu_data, svm_cpu_data);
 
 u32 svm_features;
 static u32 svm_nr_asids;
-static int svm_cpuhp_state = -1;
-bool svm_rebooting;			/* vmenter.S: faults are expected */
 static struct page *svm_iopm;		/* 12 KiB, all ones */
 static struct page *svm_msrpm;		/* 8 KiB */
 
@@ -49,7 +45,7 @@ static struct page *svm_msrpm;		/* 8 KiB */
 #define SVM_MIN_ASID		1	/* ASID 0 is the host's (APM 15.16) */
 
 /* The instructions of SVM.  A fault can only mean SVM was turned off for
- * a reboot under us (svm_rebooting): it is ignored through the extable. */
+ * a reboot under us (vmm_rebooting): it is ignored through the extable. */
 static inline void svm_clgi(void)
 {
 	asm volatile("1: clgi\n2:\n" _ASM_EXTABLE(1b, 2b) ::: "memory");
@@ -68,10 +64,12 @@ static inline void svm_vmsave(phys_addr_t pa)
 
 /* ---- Enabling SVM on each CPU ------------------------------------- */
 
-/* APM 15.4: EFER.SVME on, and VM_HSAVE_PA names the host save area. */
-static int svm_cpu_online(unsigned int cpu)
+/* APM 15.4: EFER.SVME on, and VM_HSAVE_PA names the host save area.
+ * Runs on the CPU it enables (main.c's CPU hotplug callback). */
+static int svm_cpu_enable(void)
 {
-	struct svm_cpu_data *sd = per_cpu_ptr(&svm_cpu_data, cpu);
+	struct svm_cpu_data *sd = this_cpu_ptr(&svm_cpu_data);
+	unsigned int cpu = smp_processor_id();
 	u64 efer;
 
 	rdmsrl(MSR_EFER, efer);
@@ -91,7 +89,8 @@ static int svm_cpu_online(unsigned int cpu)
 	return 0;
 }
 
-static void svm_disable_this_cpu(void *unused)
+/* The local CPU: hotplug offline, module unload, reboot (main.c). */
+static void svm_cpu_disable(void)
 {
 	struct svm_cpu_data *sd = this_cpu_ptr(&svm_cpu_data);
 	u64 efer;
@@ -103,33 +102,6 @@ static void svm_disable_this_cpu(void *unused)
 	wrmsrl(MSR_EFER, efer & ~SVM_EFER_SVME);
 	sd->enabled = false;
 }
-
-static int svm_cpu_offline(unsigned int cpu)
-{
-	svm_disable_this_cpu(NULL);
-	return 0;
-}
-
-/*
- * Reboot and kexec: leave SVM off on every CPU, so that the next kernel
- * (or firmware) finds the CPU as it expects.  Kernels since 6.6 (and some
- * distribution 6.1 kernels) have cpu_emergency_register_virt_callback()
- * for crash/emergency reboots as well, but it holds a single callback that
- * kvm_amd owns when loaded (a second registration WARNs), and plain 6.1
- * does not export it: the reboot notifier covers orderly reboots and
- * kexec (kernel_kexec() runs the reboot notifier chain).
- */
-static int svm_reboot_notify(struct notifier_block *nb, unsigned long code,
-			     void *unused)
-{
-	WRITE_ONCE(svm_rebooting, true);
-	on_each_cpu(svm_disable_this_cpu, NULL, 1);
-	return NOTIFY_OK;
-}
-
-static struct notifier_block svm_reboot_nb = {
-	.notifier_call = svm_reboot_notify,
-};
 
 static void svm_free_pages(void)
 {
@@ -202,7 +174,8 @@ static int svm_alloc_pages(void)
 	return 0;
 }
 
-/* APM 15.4 "Enabling SVM": CPUID, VM_CR.SVMDIS, then EFER.SVME per CPU. */
+/* APM 15.4 "Enabling SVM": CPUID, VM_CR.SVMDIS; EFER.SVME per CPU is
+ * svm_cpu_enable(), run on every CPU by main.c after this. */
 static int svm_hardware_setup(void)
 {
 	u64 vm_cr;
@@ -227,30 +200,16 @@ static int svm_hardware_setup(void)
 		pr_err("CPU reports no guest ASIDs\n");
 		return -EOPNOTSUPP;
 	}
-	svm_rebooting = false;
 
 	r = svm_alloc_pages();
 	if (r)
-		goto err_free;
-	/* Runs svm_cpu_online() on every CPU now and on each one that comes
-	 * online later; a failure undoes the CPUs already done. */
-	r = cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "vmm/svm:online",
-			      svm_cpu_online, svm_cpu_offline);
-	if (r < 0)
-		goto err_free;
-	svm_cpuhp_state = r;
-	register_reboot_notifier(&svm_reboot_nb);
-	return 0;
-
-err_free:
-	svm_free_pages();
+		svm_free_pages();
 	return r;
 }
 
+/* After main.c disabled SVM on every CPU. */
 static void svm_hardware_unsetup(void)
 {
-	unregister_reboot_notifier(&svm_reboot_nb);
-	cpuhp_remove_state(svm_cpuhp_state);	/* svm_cpu_offline() on all */
 	svm_free_pages();
 }
 
@@ -733,6 +692,8 @@ const struct vmm_backend_ops svm_backend_ops = {
 	.backend		= VMM_BACKEND_SVM,
 	.hardware_setup		= svm_hardware_setup,
 	.hardware_unsetup	= svm_hardware_unsetup,
+	.cpu_enable		= svm_cpu_enable,
+	.cpu_disable		= svm_cpu_disable,
 	.fill_info		= svm_fill_info,
 	.vm_init		= svm_vm_init,
 	.vm_destroy		= svm_vm_destroy,

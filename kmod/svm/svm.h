@@ -229,7 +229,6 @@ static inline struct svm_vcpu *to_svm(struct vmm_vcpu *vcpu)
 }
 
 extern u32 svm_features;	/* CPUID Fn8000_000A EDX */
-extern bool svm_rebooting;	/* vmenter.S reads it */
 
 /* svm.c */
 void svm_skip_insn(struct vmm_vcpu *vcpu, unsigned int len);

@@ -137,16 +137,16 @@ SYM_FUNC_START(__svm_vcpu_run)
 	 * An SVM instruction faults only when EFER.SVME was cleared under
 	 * us by the reboot notifier: carry on, the machine is going down.
 	 */
-10:	cmpb $0, svm_rebooting(%rip)
+10:	cmpb $0, vmm_rebooting(%rip)
 	jne 2b
 	ud2
-30:	cmpb $0, svm_rebooting(%rip)
+30:	cmpb $0, vmm_rebooting(%rip)
 	jne 4b
 	ud2
-50:	cmpb $0, svm_rebooting(%rip)
+50:	cmpb $0, vmm_rebooting(%rip)
 	jne 6b
 	ud2
-70:	cmpb $0, svm_rebooting(%rip)
+70:	cmpb $0, vmm_rebooting(%rip)
 	jne 8b
 	ud2
 

@@ -145,7 +145,7 @@ SYM_INNER_LABEL(vmx_vmexit, SYM_L_GLOBAL)
 	 * going down.
 	 */
 .Lfixup:
-	cmpb $0, vmx_rebooting(%rip)
+	cmpb $0, vmm_rebooting(%rip)
 	jne .Lvmfail
 	ud2
 

@@ -11,10 +11,8 @@
 #define pr_fmt(fmt) "vmm: " fmt
 
 #include <linux/cpu.h>
-#include <linux/cpuhotplug.h>
 #include <linux/mm.h>
 #include <linux/percpu.h>
-#include <linux/reboot.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
 #include <asm/asm.h>
@@ -51,9 +49,7 @@ static struct {
 } vmx_caps;
 
 u64 vmx_basic;				/* IA32_VMX_BASIC */
-static int vmx_cpuhp_state = -1;
 static u32 vmx_preempt_ticks;		/* preemption timer value per entry */
-bool vmx_rebooting;
 
 #define VMX_NR_VPIDS		4096
 static DECLARE_BITMAP(vmx_vpid_bitmap, VMX_NR_VPIDS);
@@ -71,7 +67,7 @@ extern const char vmx_vmexit[];
  *
  * Each reports failure (VMfailInvalid: CF, VMfailValid: ZF; SDM 30.2)
  * to its caller.  A fault can only mean VMX was turned off under us for
- * a reboot (vmx_rebooting): it is taken through the extable as a failure.
+ * a reboot (vmm_rebooting): it is taken through the extable as a failure.
  */
 
 static int vmx_vmxon(phys_addr_t pa)
@@ -190,9 +186,11 @@ static void vmx_flush_all_contexts(void)
 		vmx_invvpid(VMX_INVVPID_ALL, 0);
 }
 
-static int vmx_cpu_online(unsigned int cpu)
+/* VMXON on the CPU it runs on (main.c's CPU hotplug callback). */
+static int vmx_cpu_enable(void)
 {
-	struct vmx_cpu_data *cd = per_cpu_ptr(&vmx_cpu_data, cpu);
+	struct vmx_cpu_data *cd = this_cpu_ptr(&vmx_cpu_data);
+	unsigned int cpu = smp_processor_id();
 	u64 fc;
 
 	/* SDM 23.7: CR4.VMXE set means someone is (or was) in VMX. */
@@ -242,7 +240,7 @@ static void vmx_clear_vmcs(struct vmx_vcpu *vmx)
 {
 	struct vmx_cpu_data *cd = this_cpu_ptr(&vmx_cpu_data);
 
-	if (vmx_vmclear(vmx->vmcs_pa) && !READ_ONCE(vmx_rebooting))
+	if (vmx_vmclear(vmx->vmcs_pa) && !READ_ONCE(vmm_rebooting))
 		pr_err_ratelimited("VMCLEAR failed\n");
 	list_del_init(&vmx->loaded_node);
 	if (cd->current_vmcs == vmx)
@@ -259,7 +257,9 @@ static void vmx_clear_vmcs_ipi(void *data)
 		vmx_clear_vmcs(vmx);
 }
 
-static void vmx_disable_this_cpu(void *unused)
+/* The local CPU, irqs off: hotplug offline, module unload, reboot
+ * (main.c).  Every VMCS loaded here is cleared first (SDM 24.11.1). */
+static void vmx_cpu_disable(void)
 {
 	struct vmx_cpu_data *cd = this_cpu_ptr(&vmx_cpu_data);
 	struct vmx_vcpu *vmx, *tmp;
@@ -272,29 +272,6 @@ static void vmx_disable_this_cpu(void *unused)
 	cr4_clear_bits(X86_CR4_VMXE);
 	cd->enabled = false;
 }
-
-static int vmx_cpu_offline(unsigned int cpu)
-{
-	unsigned long flags;
-
-	local_irq_save(flags);
-	vmx_disable_this_cpu(NULL);
-	local_irq_restore(flags);
-	return 0;
-}
-
-/* Reboot and kexec: VMX off everywhere (INIT is blocked in VMX root). */
-static int vmx_reboot_notify(struct notifier_block *nb, unsigned long code,
-			     void *unused)
-{
-	WRITE_ONCE(vmx_rebooting, true);
-	on_each_cpu(vmx_disable_this_cpu, NULL, 1);
-	return NOTIFY_OK;
-}
-
-static struct notifier_block vmx_reboot_nb = {
-	.notifier_call = vmx_reboot_notify,
-};
 
 static void vmx_free_pages(void)
 {
@@ -432,7 +409,8 @@ static int vmx_setup_controls(void)
 	return 0;
 }
 
-/* SDM 23.6 "Discovering support for VMX", then VMXON on every CPU. */
+/* SDM 23.6 "Discovering support for VMX"; VMXON on every CPU is
+ * vmx_cpu_enable(), run by main.c after this. */
 static int vmx_hardware_setup(void)
 {
 	int r;
@@ -449,30 +427,18 @@ static int vmx_hardware_setup(void)
 				  (vmx_caps.misc & 0x1f), U32_MAX);
 	if (!vmx_preempt_ticks)
 		vmx_preempt_ticks = 100000;
-	vmx_rebooting = false;
 	bitmap_zero(vmx_vpid_bitmap, VMX_NR_VPIDS);
 	__set_bit(0, vmx_vpid_bitmap);	/* VPID 0 is the host's */
 
 	r = vmx_alloc_pages();
 	if (r)
-		goto err_free;
-	r = cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "vmm/vmx:online",
-			      vmx_cpu_online, vmx_cpu_offline);
-	if (r < 0)
-		goto err_free;
-	vmx_cpuhp_state = r;
-	register_reboot_notifier(&vmx_reboot_nb);
-	return 0;
-
-err_free:
-	vmx_free_pages();
+		vmx_free_pages();
 	return r;
 }
 
+/* After main.c turned VMX off on every CPU. */
 static void vmx_hardware_unsetup(void)
 {
-	unregister_reboot_notifier(&vmx_reboot_nb);
-	cpuhp_remove_state(vmx_cpuhp_state);	/* vmx_cpu_offline() on all */
 	vmx_free_pages();
 }
 
@@ -1288,6 +1254,8 @@ const struct vmm_backend_ops vmx_backend_ops = {
 	.backend		= VMM_BACKEND_VMX,
 	.hardware_setup		= vmx_hardware_setup,
 	.hardware_unsetup	= vmx_hardware_unsetup,
+	.cpu_enable		= vmx_cpu_enable,
+	.cpu_disable		= vmx_cpu_disable,
 	.fill_info		= vmx_fill_info,
 	.vm_init		= vmx_vm_init,
 	.vm_destroy		= vmx_vm_destroy,

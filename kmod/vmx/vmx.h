@@ -432,7 +432,6 @@ static inline struct vmx_vcpu *to_vmx(struct vmm_vcpu *vcpu)
 #define VMXCAP_BASIC_INOUT_INFO		BIT_ULL(54)	/* A.1 */
 
 extern u64 vmx_basic;		/* IA32_VMX_BASIC */
-extern bool vmx_rebooting;	/* vmenter.S and the VMX instructions read it */
 
 /* vmx.c */
 void vmx_skip_insn(struct vmm_vcpu *vcpu);
