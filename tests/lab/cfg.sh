@@ -10,11 +10,12 @@
 #   CFG_SIGNAL[name]     (empty: none)
 #   CFG_PARALLEL[name]   copies run at once (default 1)
 #   CFG_PATTERNS[name]   newline-separated extended regexes
+#   CFG_SKIP[name]       why the full run skips it (empty: it runs)
 # Returns non-zero, with a message on stderr, on a malformed file.
 
 # shellcheck disable=SC2034 # the arrays are used by whoever sources this
 declare -a CFG_NAMES
-declare -A CFG_FILE CFG_ARGS CFG_EXIT CFG_TIMEOUT CFG_SIGNAL CFG_PATTERNS CFG_LABS CFG_PARALLEL
+declare -A CFG_FILE CFG_ARGS CFG_EXIT CFG_TIMEOUT CFG_SIGNAL CFG_PATTERNS CFG_LABS CFG_PARALLEL CFG_SKIP
 
 cfg_load() {
 	local file=$1 lab=$2 line key val name='' n=0 all=() t
@@ -35,7 +36,7 @@ cfg_load() {
 			all+=("$name")
 			CFG_FILE[$name]='' CFG_ARGS[$name]='' CFG_EXIT[$name]=1
 			CFG_TIMEOUT[$name]=20 CFG_SIGNAL[$name]='' CFG_PATTERNS[$name]=''
-			CFG_LABS[$name]="amd intel" CFG_PARALLEL[$name]=1
+			CFG_LABS[$name]="amd intel" CFG_PARALLEL[$name]=1 CFG_SKIP[$name]=''
 			continue ;;
 		esac
 		if [ -z "$name" ] || [[ ! $line =~ ^([a-z]+)[[:space:]]*=[[:space:]]*(.*)$ ]]; then
@@ -51,6 +52,7 @@ cfg_load() {
 		signal) CFG_SIGNAL[$name]=$val ;;
 		labs) CFG_LABS[$name]=$val ;;
 		parallel) CFG_PARALLEL[$name]=$val ;;
+		skip) CFG_SKIP[$name]=$val ;;
 		pattern) CFG_PATTERNS[$name]+=$val$'\n' ;;
 		*) echo "$file:$n: unknown key '$key'" >&2; return 1 ;;
 		esac
