@@ -97,6 +97,51 @@ void vmm_make_all_vcpus_request(struct vmm_vm *vm, int req)
 	put_cpu();
 }
 
+/*
+ * VMM_SET_SREGS: refuse a state the architecture (and so VMRUN's or
+ * VM entry's consistency checks) would refuse, so that a bad argument is
+ * -EINVAL here and not a failed entry.  The backend gives its own segment
+ * check and the CR4/EFER bits a guest may set on this host.
+ * SDM Vol. 3A 2.5 and 9.8.5, APM Vol. 2 15.5.1.
+ */
+int vmm_check_sregs(const struct vmm_sregs *s,
+		    bool (*seg_valid)(const struct vmm_segment *seg),
+		    u64 cr4_mask, u64 efer_mask)
+{
+	const struct vmm_segment *segs[] = {
+		&s->cs, &s->ds, &s->es, &s->fs, &s->gs, &s->ss, &s->tr, &s->ldt
+	};
+	bool lme = s->efer & EFER_LME, lma = s->efer & EFER_LMA;
+	bool pg = s->cr0 & X86_CR0_PG;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(segs); i++)
+		if (!seg_valid(segs[i]))
+			return -EINVAL;
+	if (s->cr0 >> 32 || (pg && !(s->cr0 & X86_CR0_PE)) ||
+	    ((s->cr0 & X86_CR0_NW) && !(s->cr0 & X86_CR0_CD)))
+		return -EINVAL;
+	if (s->cr4 & ~cr4_mask)
+		return -EINVAL;
+	if (s->efer & ~efer_mask)
+		return -EINVAL;
+	if (lma != (lme && pg))
+		return -EINVAL;
+	if (lme && pg && !(s->cr4 & X86_CR4_PAE))
+		return -EINVAL;
+	if (lma && s->cs.l && s->cs.db)
+		return -EINVAL;
+	if (s->cr3 >> boot_cpu_data.x86_phys_bits)
+		return -EINVAL;
+	if (s->cr8 > 15)
+		return -EINVAL;
+	/* APIC base: address, BSP (bit 8) and enable (bit 11); no x2APIC. */
+	if (s->apic_base & ~(GENMASK_ULL(boot_cpu_data.x86_phys_bits - 1, 12) |
+			     BIT_ULL(8) | BIT_ULL(11)))
+		return -EINVAL;
+	return 0;
+}
+
 /* Guest FPU state: kernel_fpu_begin() saved the user's (SDM Vol. 1 10.5). */
 static inline void vmm_fxrstor(struct fxregs_state *fx)
 {

@@ -238,6 +238,9 @@ void vmm_vm_list_init(void);
 int vmm_vcpu_create(struct vmm_vm *vm, unsigned long id);
 void vmm_vcpu_destroy(struct vmm_vcpu *vcpu);
 void vmm_make_all_vcpus_request(struct vmm_vm *vm, int req);
+int vmm_check_sregs(const struct vmm_sregs *s,
+		    bool (*seg_valid)(const struct vmm_segment *seg),
+		    u64 cr4_mask, u64 efer_mask);
 
 /* mmu.c */
 int vmm_mmu_init(struct vmm_vm *vm);

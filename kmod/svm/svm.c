@@ -571,54 +571,15 @@ static u64 svm_guest_cr4_mask(void)
 	return m;
 }
 
-/*
- * Refuse what VMRUN's consistency checks (APM 15.5.1) or the
- * architecture would refuse, so a bad argument is -EINVAL here and never
- * a failed entry.
- */
-static int svm_check_sregs(const struct vmm_sregs *s)
-{
-	const struct vmm_segment *segs[] = {
-		&s->cs, &s->ds, &s->es, &s->fs, &s->gs, &s->ss, &s->tr, &s->ldt
-	};
-	bool lme = s->efer & EFER_LME, lma = s->efer & EFER_LMA;
-	bool pg = s->cr0 & X86_CR0_PG;
-	int i;
-
-	for (i = 0; i < ARRAY_SIZE(segs); i++)
-		if (!svm_seg_valid(segs[i]))
-			return -EINVAL;
-	if (s->cr0 >> 32 || (pg && !(s->cr0 & X86_CR0_PE)) ||
-	    ((s->cr0 & X86_CR0_NW) && !(s->cr0 & X86_CR0_CD)))
-		return -EINVAL;
-	if (s->cr4 & ~svm_guest_cr4_mask())
-		return -EINVAL;
-	if (s->efer & ~svm_guest_efer_mask())
-		return -EINVAL;
-	if (lma != (lme && pg))
-		return -EINVAL;
-	if (lme && pg && !(s->cr4 & X86_CR4_PAE))
-		return -EINVAL;
-	if (lma && s->cs.l && s->cs.db)
-		return -EINVAL;
-	if (s->cr3 >> boot_cpu_data.x86_phys_bits)
-		return -EINVAL;
-	if (s->cr8 > 15)
-		return -EINVAL;
-	/* APIC base: address, BSP (bit 8) and enable (bit 11); no x2APIC. */
-	if (s->apic_base & ~(GENMASK_ULL(boot_cpu_data.x86_phys_bits - 1, 12) |
-			     BIT_ULL(8) | BIT_ULL(11)))
-		return -EINVAL;
-	return 0;
-}
-
 static int svm_set_sregs(struct vmm_vcpu *vcpu, const struct vmm_sregs *s)
 {
 	struct svm_vcpu *svm = to_svm(vcpu);
 	struct svm_vmcb_save *save = &svm->vmcb->save;
 	int r;
 
-	r = svm_check_sregs(s);
+	/* What VMRUN's consistency checks (APM 15.5.1) would refuse. */
+	r = vmm_check_sregs(s, svm_seg_valid, svm_guest_cr4_mask(),
+			    svm_guest_efer_mask());
 	if (r)
 		return r;
 	svm_seg_set(&save->cs, &s->cs);

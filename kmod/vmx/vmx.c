@@ -1088,45 +1088,6 @@ static u64 vmx_guest_cr4_mask(void)
 	return m & vmx_caps.cr4_fixed1;
 }
 
-/*
- * Refuse what the VM-entry checks (SDM 26.3.1) or the architecture would
- * refuse, so a bad argument is -EINVAL here and seldom a failed entry.
- */
-static int vmx_check_sregs(const struct vmm_sregs *s)
-{
-	const struct vmm_segment *segs[] = {
-		&s->cs, &s->ds, &s->es, &s->fs, &s->gs, &s->ss, &s->tr, &s->ldt
-	};
-	bool lme = s->efer & EFER_LME, lma = s->efer & EFER_LMA;
-	bool pg = s->cr0 & X86_CR0_PG;
-	int i;
-
-	for (i = 0; i < ARRAY_SIZE(segs); i++)
-		if (!vmx_seg_valid(segs[i]))
-			return -EINVAL;
-	if (s->cr0 >> 32 || (pg && !(s->cr0 & X86_CR0_PE)) ||
-	    ((s->cr0 & X86_CR0_NW) && !(s->cr0 & X86_CR0_CD)))
-		return -EINVAL;
-	if (s->cr4 & ~vmx_guest_cr4_mask())
-		return -EINVAL;
-	if (s->efer & ~vmx_guest_efer_mask())
-		return -EINVAL;
-	if (lma != (lme && pg))
-		return -EINVAL;
-	if (lme && pg && !(s->cr4 & X86_CR4_PAE))
-		return -EINVAL;
-	if (lma && s->cs.l && s->cs.db)
-		return -EINVAL;
-	if (s->cr3 >> boot_cpu_data.x86_phys_bits)
-		return -EINVAL;
-	if (s->cr8 > 15)
-		return -EINVAL;
-	if (s->apic_base & ~(GENMASK_ULL(boot_cpu_data.x86_phys_bits - 1, 12) |
-			     BIT_ULL(8) | BIT_ULL(11)))
-		return -EINVAL;
-	return 0;
-}
-
 /* SDM 26.3.1.2: TR must be a usable busy TSS, LDTR an LDT or unusable. */
 static void vmx_fix_system_segs(struct vmx_guest *g)
 {
@@ -1148,7 +1109,9 @@ static int vmx_set_sregs(struct vmm_vcpu *vcpu, const struct vmm_sregs *s)
 	struct vmx_guest *g = &vmx->g;
 	int r;
 
-	r = vmx_check_sregs(s);
+	/* What the VM-entry checks (SDM 26.3.1) would refuse. */
+	r = vmm_check_sregs(s, vmx_seg_valid, vmx_guest_cr4_mask(),
+			    vmx_guest_efer_mask());
 	if (r)
 		return r;
 	vmx_seg_set(&g->seg[VMX_CS], &s->cs);
