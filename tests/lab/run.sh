@@ -29,7 +29,8 @@
 # (seconds for the main boot; default from tests.cfg), LAB_LOOPS
 # (load/unload cycles, default 100), QEMU (default qemu-system-x86_64),
 # VMM_KO, VMCTL, LAB_CFG (absolute paths that replace kmod/vmm.ko,
-# cli/vmctl and tests/lab/tests.cfg).
+# cli/vmctl and tests/lab/tests.cfg), LAB_LOCK (the lock file that keeps
+# lab runs on this machine one at a time; "none" for no lock).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 repo=$(pwd)
@@ -564,6 +565,17 @@ run_intel() {
 
 lab=${1:-}
 [ $# -gt 0 ] && shift
+
+# One emulator at a time on this machine: two labs side by side starve
+# each other's emulated CPUs into false lockups (Documentation/testing.md).
+# LAB_LOCK names the lock file; LAB_LOCK=none skips the lock.
+if [ "${LAB_LOCK:-/tmp/vmm-lab.lock}" != none ]; then
+	exec 9>>"${LAB_LOCK:-/tmp/vmm-lab.lock}"
+	if ! flock -n 9; then
+		echo "LAB: waiting for another lab run (${LAB_LOCK:-/tmp/vmm-lab.lock})" >&2
+		flock 9
+	fi
+fi
 case $lab in
 amd)
 	mkdir -p "$out"
