@@ -290,8 +290,35 @@ static void load_kernel(struct vmm_mem *mem, struct run_opts *o,
 	free(kernel.data);
 }
 
+/*
+ * After a triple fault: the state the guest died in, for the person
+ * debugging it (QEMU's "-d cpu_reset" in small).  Best effort: the
+ * hardware leaves the state at a shutdown undefined (APM Vol. 2 15.11),
+ * though in practice it is the state of the last delivery attempt.
+ */
+static void dump_state(struct vmm_vcpu *vcpu)
+{
+	struct vmm_sregs s;
+	struct vmm_regs r;
+
+	if (!vcpu || vmm_vcpu_get_regs(vcpu, &r) || vmm_vcpu_get_sregs(vcpu, &s))
+		return;
+	fprintf(stderr,
+		"vmctl: rip %016" PRIx64 " rsp %016" PRIx64 " rflags %08" PRIx64 "\n"
+		"vmctl: rax %016" PRIx64 " rbx %016" PRIx64 " rcx %016" PRIx64 " rdx %016" PRIx64 "\n"
+		"vmctl: rsi %016" PRIx64 " rdi %016" PRIx64 " rbp %016" PRIx64 "\n"
+		"vmctl: cr0 %08" PRIx64 " cr2 %016" PRIx64 " cr3 %016" PRIx64 " cr4 %08" PRIx64 " efer %" PRIx64 "\n"
+		"vmctl: cs %04x ss %04x gdt %" PRIx64 "/%x idt %" PRIx64 "/%x\n",
+		(uint64_t)r.rip, (uint64_t)r.rsp, (uint64_t)r.rflags,
+		(uint64_t)r.rax, (uint64_t)r.rbx, (uint64_t)r.rcx, (uint64_t)r.rdx,
+		(uint64_t)r.rsi, (uint64_t)r.rdi, (uint64_t)r.rbp,
+		(uint64_t)s.cr0, (uint64_t)s.cr2, (uint64_t)s.cr3, (uint64_t)s.cr4,
+		(uint64_t)s.efer, s.cs.selector, s.ss.selector,
+		(uint64_t)s.gdt.base, s.gdt.limit, (uint64_t)s.idt.base, s.idt.limit);
+}
+
 /* Say how the guest ended and choose the exit status. */
-static int report(const struct vmm_exit_status *st)
+static int report(const struct vmm_exit_status *st, struct vmm_vcpu *vcpu)
 {
 	unsigned int i;
 
@@ -303,6 +330,7 @@ static int report(const struct vmm_exit_status *st)
 		return EXIT_HALTED;
 	case VMM_STOP_SHUTDOWN:
 		warnx("guest shutdown (triple fault)");
+		dump_state(vcpu);
 		return EXIT_SHUTDOWN;
 	case VMM_STOP_STOPPED:
 		warnx("stopped by signal");
@@ -447,7 +475,7 @@ int cmd_run(int argc, char **argv)
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
 	the_vcpu = NULL;
-	status = report(&st);
+	status = report(&st, vcpu);
 
 	vmm_testdev_destroy(testdev);
 	vmm_fw_cfg_destroy(fw_cfg);
