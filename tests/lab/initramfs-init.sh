@@ -56,8 +56,8 @@ end() {
 if [ -f /packed ]; then
 	mount -t tmpfs tmpfs /tmp
 	mount -t tmpfs tmpfs /run
-	/bin/bash "$repo/tests/lab/lab-init.sh"
-	echo "LAB: lab-init.sh exited with status $?"
+	/bin/bash "$script"
+	echo "LAB: ${script##*/} exited with status $?"
 	end
 fi
 

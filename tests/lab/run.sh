@@ -8,6 +8,11 @@
 #   tests/lab/run.sh amd-script FILE [TIMEOUT]
 #                                     one AMD lab boot that runs FILE
 #                                     instead of lab-init.sh (benchmarks)
+#   tests/lab/run.sh intel-script FILE [TIMEOUT]
+#                                     the same in the Intel lab; FILE is
+#                                     inside the repository, and LAB_PACK
+#                                     names more repository files (paths
+#                                     relative to it) to pack for it
 #
 # The AMD lab boots Debian's kernel (/boot/vmlinuz-$KVER) in QEMU with a
 # busybox initramfs that chroots into this machine's / shared read-only by
@@ -25,7 +30,8 @@
 # Artifacts in build/lab/: amd-console.log (the main boot's serial
 # console), amd-nosvm-console.log, amd-nonpt-console.log, the initramfs.
 #
-# Environment: KVER (default: the newest /lib/modules/*/build), LAB_TIMEOUT
+# Environment: KVER (default: the newest /lib/modules/*/build), LAB_TCG_THREAD
+# (QEMU's TCG threading, single or multi; default single), LAB_TIMEOUT
 # (seconds for the main boot; default from tests.cfg), LAB_LOOPS
 # (load/unload cycles, default 100), QEMU (default qemu-system-x86_64),
 # VMM_KO, VMCTL, LAB_CFG (absolute paths that replace kmod/vmm.ko,
@@ -44,7 +50,7 @@ bad_log_re='WARNING:|BUG:|Oops|general protection fault|soft lockup|hard LOCKUP|
 
 usage() {
 	echo "usage: tests/lab/run.sh amd|intel [TEST...]" >&2
-	echo "       tests/lab/run.sh amd-script FILE [TIMEOUT]" >&2
+	echo "       tests/lab/run.sh amd-script|intel-script FILE [TIMEOUT]" >&2
 	exit 2
 }
 
@@ -108,7 +114,11 @@ boot() {
 	watchdog "$tmo" "$tag" < /dev/null > /dev/null 2>&1 &
 	wd=$!
 	set +e
-	timeout -k 10 $((tmo + 30)) "$QEMU" -accel tcg,thread=multi -smp "$smp" \
+	# One host thread for all the lab's CPUs (LAB_TCG_THREAD=multi for
+	# one each): multi-threaded TCG sometimes lets a VMCB be overwritten
+	# with the host state its own VMRUN saved (Documentation/testing.md,
+	# "The emulators' own bugs"), which kills the guest with a triple fault.
+	timeout -k 10 $((tmo + 30)) "$QEMU" -accel tcg,thread=${LAB_TCG_THREAD:-single} -smp "$smp" \
 		-cpu "$cpu" -m 1536 -nographic -no-reboot \
 		-monitor unix:"$sock",server=on,wait=off \
 		-virtfs local,path="$out/$lab-$tag-share",mount_tag=labout,security_model=none \
@@ -411,6 +421,11 @@ make_intel_initramfs() {
 	depmod -b "$dir" "$KVER" 2>/dev/null || true
 	cp "$here/lab-init.sh" "$here/cfg.sh" "$r/tests/lab/"
 	cp "${LAB_CFG:-$here/tests.cfg}" "$r/tests/lab/tests.cfg"
+	# intel-script: the script and what it needs, at their repository paths.
+	for f in ${LAB_PACK:-}; do
+		mkdir -p "$r/$(dirname "$f")"
+		cp "$f" "$r/$f" || return 1
+	done
 	[ -x "$out/kvm-hold" ] && cp "$out/kvm-hold" "$r/build/lab/"
 	[ -x "$out/fail-entry" ] && cp "$out/fail-entry" "$r/build/lab/"
 	# Uncompressed: decompressing inside Bochs is slow.
@@ -450,6 +465,8 @@ make_intel_iso() {
 boot_intel() {
 	local tag=$1 cpu=$2 tmo=$3 mode=$4 log raw rc bpid
 	local append="console=ttyS0,115200 quiet panic=-1 mitigations=off rodata=off init_on_alloc=0 cryptomgr.notests softlockup_panic=1 hung_task_panic=1 vmmlab.lab=$lab vmmlab.mode=$mode vmmlab.repo=$intel_root vmmlab.loops=$LAB_LOOPS"
+
+	[ -n "${LAB_SCRIPT:-}" ] && append+=" vmmlab.script=$intel_root/$LAB_SCRIPT"
 
 	log=$(console_log "$tag")
 	raw=$log.raw
@@ -563,6 +580,28 @@ run_intel() {
 	echo "LAB: $lab lab took $(($(date +%s) - start))s"
 }
 
+# run_intel_script FILE TIMEOUT: one Bochs boot (VT-x CPU) that runs FILE,
+# a repository file, instead of lab-init.sh; LAB_PACK lists the other
+# repository files it needs.  Used by tests/bench/exits.sh.
+run_intel_script() {
+	local script=$1 tmo=$2 rc=0 rel
+
+	rel=$(realpath --relative-to="$repo" "$script" 2>/dev/null) || rel=
+	if [ ! -f "$script" ] || [ -z "$rel" ] || [ "${rel#../}" != "$rel" ]; then
+		echo "FAIL: lab-$lab/setup no script $script inside $repo"
+		return 1
+	fi
+	LAB_PACK="$rel ${LAB_PACK:-}"
+	if ! make_intel_initramfs; then
+		echo "FAIL: lab-$lab/setup could not build the initramfs"
+		return 1
+	fi
+	LAB_SCRIPT=$rel boot_intel script corei7_haswell_4770 "$tmo" script || rc=$?
+	sed -n -e '/^==== lab dmesg begin/,$d' -e 's/^.*\(LAB: init \)/\1/' \
+		-e '/^LAB: init /,$p' "$(console_log script)"
+	check_boot script "$rc" "$tmo" -script
+}
+
 lab=${1:-}
 [ $# -gt 0 ] && shift
 
@@ -589,6 +628,15 @@ amd-script)
 	lab=amd
 	mkdir -p "$out"
 	run_script "$1" "${2:-600}" 2>&1 | tee "$out/run.$$.out" || true
+	grep -q '^FAIL: ' "$out/run.$$.out" && r=1 || r=0
+	rm -f "$out/run.$$.out"
+	exit "$r"
+	;;
+intel-script)
+	[ $# -ge 1 ] || usage
+	lab=intel
+	mkdir -p "$out"
+	run_intel_script "$1" "${2:-1800}" 2>&1 | tee "$out/run.$$.out" || true
 	grep -q '^FAIL: ' "$out/run.$$.out" && r=1 || r=0
 	rm -f "$out/run.$$.out"
 	exit "$r"
