@@ -12,6 +12,7 @@
  *     need_resched()?          -> cond_resched() (preempt notifiers
  *                                 reload per-CPU state if we move)
  *     FPU to guest, interrupts off, mode = IN_GUEST, requests
+ *     events to inject, windows  -> events.c
  *     backend->run()           -> VMRUN / VMLAUNCH
  *     mode = OUTSIDE, interrupts on (host IRQs/NMIs taken here), FPU back
  *     backend->handle_exit()   -> 1 resume, 0 to userspace, <0 errno

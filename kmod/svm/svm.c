@@ -617,10 +617,13 @@ int svm_nmi_singlestep_done(struct vmm_vcpu *vcpu)
 	svm->nmi_singlestep = false;
 	svm->nmi_masked = false;
 	svm_set_intercept_to(svm->vmcb, SVM_IC_EXCP_DB, false);
-	if (svm->nmi_ss_guest_tf)
+	if (svm->nmi_ss_guest_tf) {
 		vmm_queue_exception(vcpu, 1, false, 0, 0);
-	else
+	} else {
+		/* Our step: no trace of it for the guest (DR6.BS). */
 		vcpu->rflags &= ~VMM_RFLAGS_TF;
+		svm->vmcb->save.dr6 &= ~(u64)DR_STEP;
+	}
 	return 1;
 }
 
