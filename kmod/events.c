@@ -123,7 +123,7 @@ void vmm_get_events(struct vmm_vcpu *vcpu, struct vmm_events *out)
 	vmm_evt_to_user(&ev->exception, &out->exception);
 	vmm_evt_to_user(&ev->irq, &out->interrupt);
 	out->nmi_pending = ev->nmi_pending;
-	out->nmi_masked = ev->nmi_masked;
+	out->nmi_masked = vmm_ops->get_nmi_mask(vcpu);
 	out->interrupt_shadow = vmm_ops->get_interrupt_shadow(vcpu);
 }
 
@@ -150,6 +150,8 @@ void vmm_events_before_entry(struct vmm_vcpu *vcpu)
 	bool iflag = vcpu->rflags & VMM_RFLAGS_IF;
 	struct vmm_evt nmi = { .type = VMM_EVENT_NMI, .vector = NMI_VECTOR };
 
+	/* The exit handler may have unmasked NMIs (SVM's step over IRET). */
+	ev->nmi_masked = vmm_ops->get_nmi_mask(vcpu);
 	if (ev->reinject.type == VMM_EVENT_SOFT_INT)
 		ev->reinject.type = VMM_EVENT_NONE;
 
@@ -223,6 +225,7 @@ int vmm_events_hlt(struct vmm_vcpu *vcpu)
 {
 	struct vmm_event_state *ev = &vcpu->ev;
 
+	ev->nmi_masked = vmm_ops->get_nmi_mask(vcpu);
 	if ((ev->nmi_pending && !ev->nmi_masked) ||
 	    (ev->irq.type && (vcpu->rflags & VMM_RFLAGS_IF)))
 		return 1;

@@ -509,8 +509,10 @@ static void svm_inject_event(struct vmm_vcpu *vcpu, const struct vmm_evt *ev)
 		inj = SVM_EVT_TYPE_NMI;
 		has_error = false;
 		/* Delivering an NMI masks NMIs until IRET (SDM Vol. 3A
-		 * 6.7.1); the VMCB cannot tell us, so we keep it. */
+		 * 6.7.1); the VMCB cannot tell us, so we keep it, and
+		 * watch for the handler's IRET (svm_nmi_iret()). */
 		svm->nmi_masked = true;
+		svm_set_intercept_to(vmcb, SVM_IC_IRET, true);
 		break;
 	case VMM_EVENT_EXCEPTION:
 		inj = SVM_EVT_TYPE_EXCEPT;
@@ -568,21 +570,16 @@ static void svm_start_singlestep(struct vmm_vcpu *vcpu)
 }
 
 /*
- * The NMI window without vNMI: while an NMI handler runs, intercept its
- * IRET (svm_nmi_iret() then steps over it); when only an interrupt
- * shadow holds the NMI back, step over the instruction in the shadow.
+ * The NMI window without vNMI.  While an NMI handler runs, the IRET
+ * intercept armed at the NMI's injection is the window (svm_nmi_iret()
+ * steps over the IRET and unmasks).  When only an interrupt shadow holds
+ * the NMI back, step over the instruction in the shadow.
  */
 static void svm_set_nmi_window(struct vmm_vcpu *vcpu, bool on)
 {
 	struct svm_vcpu *svm = to_svm(vcpu);
 
-	if (!on || svm->nmi_singlestep) {
-		svm_set_intercept_to(svm->vmcb, SVM_IC_IRET, false);
-		return;
-	}
-	if (svm->nmi_masked)
-		svm_set_intercept_to(svm->vmcb, SVM_IC_IRET, true);
-	else
+	if (on && !svm->nmi_masked)
 		svm_start_singlestep(vcpu);
 }
 
@@ -592,7 +589,9 @@ static bool svm_get_nmi_mask(struct vmm_vcpu *vcpu)
 }
 
 /* #VMEXIT(IRET), before the IRET runs: NMIs stay masked until it has
- * completed, so step over it (APM 15.21.4 has no NMI window exit). */
+ * completed, so step over it (APM 15.21.4 has no NMI window exit).
+ * Intercepted from every NMI's injection, whether or not another NMI
+ * waits: the unmasking must not be missed. */
 int svm_nmi_iret(struct vmm_vcpu *vcpu)
 {
 	svm_set_intercept_to(to_svm(vcpu)->vmcb, SVM_IC_IRET, false);

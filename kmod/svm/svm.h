@@ -235,9 +235,10 @@ struct svm_vcpu {
 	/*
 	 * NMIs (svm.c): without vNMI the VMCB shows no NMI blocking, so it
 	 * is kept here: masked from the injection of an NMI until the
-	 * handler's IRET has completed.  The NMI window is the IRET
-	 * intercept, then one single step (RFLAGS.TF, #DB intercepted)
-	 * over the IRET, or over the instruction in an interrupt shadow.
+	 * handler's IRET has completed: the IRET is intercepted from the
+	 * injection on, then stepped over (RFLAGS.TF, #DB intercepted).
+	 * An NMI held back only by an interrupt shadow is the same single
+	 * step over the instruction in the shadow.
 	 */
 	bool nmi_masked;
 	bool nmi_singlestep;	/* TF set by us, #DB intercepted */

@@ -146,9 +146,9 @@ static void test_interrupts(void)
 	report(request_result() == 0, "interrupt 0x41 queued under cli");
 	spin_exits(100);
 	report(count[0x41] == 0, "no interrupt while IF=0 (count %u)", count[0x41]);
-	asm volatile("sti\n\t"
-		     "mov %[c], %[b]\n\t"	/* in the STI shadow */
-		     "lea 1f(%%rip), %[r]\n"
+	asm volatile("lea 1f(%%rip), %[r]\n\t"
+		     "sti\n\t"
+		     "mov %[c], %[b]\n"	/* in the STI shadow */
 		     "1: nop\n\t"
 		     "cli"
 		     : [b] "=&r"(before), [r] "=&r"(nop_rip)
@@ -156,7 +156,9 @@ static void test_interrupts(void)
 	after = count[0x41];
 	report(before == 0, "not inside the STI shadow (sti; mov)");
 	report(after == 1 && seen_rip == nop_rip,
-	       "delivered right after the shadow, once (count %u)", after);
+	       "delivered right after the shadow, once (count %u, rip 0x%llx, "
+	       "expected 0x%llx)", after, (unsigned long long)seen_rip,
+	       (unsigned long long)nop_rip);
 
 	/* A second interrupt while one is queued: the slot is taken. */
 	request_at(ev_word(EV_EXTINT, 0x42, false, 0));
@@ -184,7 +186,9 @@ static void test_nmi(void)
 	report(nmi_count_inside == 2, "not delivered inside the NMI handler (count %u)",
 	       nmi_count_inside);
 	report(count[2] == 3 && seen_rip == first_rip,
-	       "delivered after the handler's IRET, before the next instruction");
+	       "delivered after the handler's IRET, before the next instruction "
+	       "(count %u, rip 0x%llx, expected 0x%llx)", count[2],
+	       (unsigned long long)seen_rip, (unsigned long long)first_rip);
 	spin_exits(50);
 	report(count[2] == 3, "exactly one of the two (latched once), count %u",
 	       count[2]);
