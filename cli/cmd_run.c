@@ -317,6 +317,29 @@ static void dump_state(struct vmm_vcpu *vcpu)
 		(uint64_t)s.gdt.base, s.gdt.limit, (uint64_t)s.idt.base, s.idt.limit);
 }
 
+/* VMM_INTERNAL_DELIVERY_EV: the guest's event delivery hit MMIO/PIO. */
+static void report_delivery_error(const struct vmm_exit_status *st)
+{
+	static const char *const types[] = {
+		[VMM_EVENT_NONE] = "event", [VMM_EVENT_EXTINT] = "interrupt",
+		[VMM_EVENT_NMI] = "NMI", [VMM_EVENT_EXCEPTION] = "exception",
+		[VMM_EVENT_SOFT_INT] = "software interrupt",
+	};
+	uint64_t w = st->data[0];
+	unsigned int type = VMM_EVENT_WORD_TYPE(w);
+	char err[32] = "";
+
+	if (w & VMM_EVENT_WORD_HAS_ERROR)
+		snprintf(err, sizeof(err), ", error code 0x%x",
+			 VMM_EVENT_WORD_ERROR(w));
+	warnx("event delivery failed: %s vector %u (0x%x)%s touched "
+	      "MMIO/PIO at 0x%" PRIx64 " (rip 0x%" PRIx64 ")",
+	      type < 5 ? types[type] : "event",
+	      (unsigned int)VMM_EVENT_WORD_VECTOR(w),
+	      (unsigned int)VMM_EVENT_WORD_VECTOR(w), err, st->data[1],
+	      st->rip);
+}
+
 /* Say how the guest ended and choose the exit status. */
 static int report(const struct vmm_exit_status *st, struct vmm_vcpu *vcpu)
 {
@@ -344,6 +367,11 @@ static int report(const struct vmm_exit_status *st, struct vmm_vcpu *vcpu)
 	case VMM_STOP_INTERNAL_ERROR: {
 		char data[16 * 20 + 8] = " none";
 		size_t n = 0;
+
+		if (st->suberror == VMM_INTERNAL_DELIVERY_EV && st->ndata >= 2) {
+			report_delivery_error(st);
+			return EXIT_VMM_ERROR;
+		}
 
 		for (i = 0; i < st->ndata && i < 16; i++)
 			n += snprintf(data + n, sizeof(data) - n, " 0x%" PRIx64,

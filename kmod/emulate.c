@@ -265,6 +265,10 @@ int vmm_emulate_pio(struct vmm_vcpu *vcpu, const struct vmm_pio *pio)
 	u32 n;
 	int r;
 
+	/* An exit while delivering an event is not this instruction's. */
+	if (vmm_events_delivering(vcpu))
+		return vmm_events_delivery_error(vcpu, p.port);
+
 	memset(&run->io, 0, sizeof(run->io));
 	run->exit_reason = VMM_EXIT_IO;
 	run->io.direction = p.in ? VMM_EXIT_IO_IN : VMM_EXIT_IO_OUT;

@@ -38,6 +38,7 @@ static long vmm_check_cap(unsigned long cap)
 	case VMM_CAP_REAL_MODE:
 	case VMM_CAP_IMMEDIATE_EXIT:
 	case VMM_CAP_STRING_IO:
+	case VMM_CAP_EVENTS:
 		return 1;
 	case VMM_CAP_MAX_CPUID:
 		return VMM_MAX_CPUID;

@@ -319,6 +319,10 @@ int vmm_mmu_page_fault(struct vmm_vcpu *vcpu, u64 gpa, bool write,
 	slot = mmu_find_slot(vm, gpa);
 	if (!slot || (write && (slot->flags & VMM_MEM_READONLY))) {
 		mutex_unlock(&vm->slots_lock);
+		/* The CPU's own access while delivering an event: there
+		 * is no instruction at RIP to emulate (events.c). */
+		if (vmm_events_delivering(vcpu))
+			return vmm_events_delivery_error(vcpu, gpa);
 		if (fetch)	/* executing from MMIO: nothing to decode */
 			return vmm_internal_error(vcpu, VMM_INTERNAL_EMULATION,
 						  vcpu->rip);

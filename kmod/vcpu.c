@@ -12,6 +12,7 @@
  *     need_resched()?          -> cond_resched() (preempt notifiers
  *                                 reload per-CPU state if we move)
  *     FPU to guest, interrupts off, mode = IN_GUEST, requests
+ *     events to inject, windows  -> events.c
  *     backend->run()           -> VMRUN / VMLAUNCH
  *     mode = OUTSIDE, interrupts on (host IRQs/NMIs taken here), FPU back
  *     backend->handle_exit()   -> 1 resume, 0 to userspace, <0 errno
@@ -192,8 +193,10 @@ static void vmm_vcpu_enter(struct vmm_vcpu *vcpu)
 	if (test_and_clear_bit(VMM_REQ_TLB_FLUSH, &vcpu->requests))
 		vmm_ops->flush_tlb(vcpu);
 
+	vmm_events_before_entry(vcpu);
 	trace_vmm_entry(vcpu->id, vcpu->rip);
 	vmm_ops->run(vcpu);
+	vmm_events_after_exit(vcpu);
 
 	smp_store_release(&vcpu->mode, VMM_OUTSIDE_GUEST);
 	vmm_pkru_exit(vcpu, host_pkru);
@@ -239,6 +242,10 @@ static int vmm_vcpu_run(struct vmm_vcpu *vcpu)
 		}
 		if (need_resched())
 			cond_resched();
+		if (vmm_events_irq_window_exit(vcpu)) {
+			r = 0;
+			break;
+		}
 
 		vmm_vcpu_enter(vcpu);
 
@@ -255,6 +262,7 @@ static int vmm_vcpu_run(struct vmm_vcpu *vcpu)
 out:
 	run->rip = vcpu->rip;
 	run->rflags = vcpu->rflags;
+	run->flags = vmm_events_run_flags(vcpu);
 	return r < 0 ? r : 0;
 }
 
@@ -314,6 +322,8 @@ static long vmm_vcpu_ioctl(struct file *filp, unsigned int cmd,
 	void __user *argp = (void __user *)arg;
 	struct vmm_sregs sregs;
 	struct vmm_regs regs;
+	struct vmm_events events;
+	struct vmm_event event;
 	long r;
 
 	if (current->mm != vcpu->vm->mm)
@@ -350,6 +360,16 @@ static long vmm_vcpu_ioctl(struct file *filp, unsigned int cmd,
 		if (!vmm_sregs_reserved_ok(&sregs))
 			break;
 		r = vmm_ops->set_sregs(vcpu, &sregs);
+		break;
+	case VMM_QUEUE_EVENT:
+		r = -EFAULT;
+		if (copy_from_user(&event, argp, sizeof(event)))
+			break;
+		r = vmm_queue_event(vcpu, &event);
+		break;
+	case VMM_GET_EVENTS:
+		vmm_get_events(vcpu, &events);
+		r = copy_to_user(argp, &events, sizeof(events)) ? -EFAULT : 0;
 		break;
 	default:
 		r = -ENOTTY;

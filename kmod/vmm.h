@@ -42,6 +42,9 @@ enum vmm_reg {
 /* x86 bits the arch-neutral code needs (SDM Vol. 3A 2.5, APM Vol. 2 3.1). */
 #define VMM_RFLAGS_FIXED	(1ULL << 1)
 #define VMM_RFLAGS_DF		(1ULL << 10)
+#define VMM_RFLAGS_TF		(1ULL << 8)
+#define VMM_RFLAGS_IF		(1ULL << 9)
+#define VMM_RFLAGS_RF		(1ULL << 16)
 
 struct vmm_slot {
 	u64 gpa;
@@ -115,6 +118,28 @@ struct vmm_pio {
 enum vmm_seg { VMM_SEG_ES, VMM_SEG_CS, VMM_SEG_SS, VMM_SEG_DS,
 	       VMM_SEG_FS, VMM_SEG_GS };
 
+/*
+ * An event for the guest in arch-neutral form (events.c); the backend
+ * converts to and from EVENTINJ/EXITINTINFO or the VMCS fields.
+ */
+struct vmm_evt {
+	u8 type;			/* VMM_EVENT_*; NONE: no event */
+	u8 vector;
+	bool has_error;
+	bool has_cr2;			/* queued #PF: load CR2 first */
+	u32 error;
+	u64 cr2;
+};
+
+/* Per-vCPU event state (events.c; Documentation/architecture.md). */
+struct vmm_event_state {
+	struct vmm_evt reinject;	/* from the last exit's vectoring info */
+	struct vmm_evt exception;	/* queued exception */
+	struct vmm_evt irq;		/* queued external interrupt */
+	bool nmi_pending;
+	bool nmi_masked;		/* from the backend after each exit */
+};
+
 /* Guest MSRs both backends emulate alike (msr.c). */
 struct vmm_msr_state {
 	u64 apic_base;
@@ -155,6 +180,7 @@ struct vmm_vcpu {
 	} pending;
 
 	struct vmm_msr_state msr;
+	struct vmm_event_state ev;	/* events.c */
 
 	/* Page-table pages taken before mmu_lock (mmu.c). */
 	void *mmu_cache[4];		/* a walk of 5 levels needs 4 */
@@ -207,9 +233,25 @@ struct vmm_backend_ops {
 
 	void (*get_sregs)(struct vmm_vcpu *vcpu, struct vmm_sregs *s);
 	int (*set_sregs)(struct vmm_vcpu *vcpu, const struct vmm_sregs *s);
-	/* Exception for the next entry; cr2 is used for #PF only. */
+	/* Queue an exception (events.c decides when); cr2 for #PF only. */
 	void (*inject_exception)(struct vmm_vcpu *vcpu, u8 vector,
 				 bool has_error, u32 error, u64 cr2);
+
+	/*
+	 * Events (events.c holds the logic; these only touch hardware
+	 * fields, called with irqs off around an entry, or from an ioctl).
+	 * get_vectoring: the event whose delivery the last exit cut short
+	 * (type NONE if none).  inject_event: deliver ev at the next entry,
+	 * or NULL: nothing.  get_interrupt_shadow: VMM_SHADOW_* bits.
+	 * set_irq_window/set_nmi_window: exit as soon as the guest can take
+	 * an interrupt / an NMI.  get_nmi_mask: an NMI handler runs.
+	 */
+	void (*get_vectoring)(struct vmm_vcpu *vcpu, struct vmm_evt *ev);
+	void (*inject_event)(struct vmm_vcpu *vcpu, const struct vmm_evt *ev);
+	u32 (*get_interrupt_shadow)(struct vmm_vcpu *vcpu);
+	void (*set_irq_window)(struct vmm_vcpu *vcpu, bool on);
+	void (*set_nmi_window)(struct vmm_vcpu *vcpu, bool on);
+	bool (*get_nmi_mask)(struct vmm_vcpu *vcpu);
 
 	/* Nested page table: levels (4 or 5) of 512 entries, their format. */
 	int (*pt_levels)(void);
@@ -273,5 +315,19 @@ int vmm_emulate_mmio(struct vmm_vcpu *vcpu, u64 gpa, bool write,
 int vmm_emulate_pio(struct vmm_vcpu *vcpu, const struct vmm_pio *pio);
 int vmm_complete_pending(struct vmm_vcpu *vcpu);
 int vmm_internal_error(struct vmm_vcpu *vcpu, u32 suberror, u64 data0);
+
+/* events.c */
+void vmm_queue_exception(struct vmm_vcpu *vcpu, u8 vector, bool has_error,
+			 u32 error, u64 cr2);
+int vmm_queue_event(struct vmm_vcpu *vcpu, const struct vmm_event *e);
+void vmm_get_events(struct vmm_vcpu *vcpu, struct vmm_events *out);
+void vmm_events_before_entry(struct vmm_vcpu *vcpu);
+void vmm_events_after_exit(struct vmm_vcpu *vcpu);
+bool vmm_events_irq_window_exit(struct vmm_vcpu *vcpu);
+int vmm_events_window_open(struct vmm_vcpu *vcpu);
+int vmm_events_hlt(struct vmm_vcpu *vcpu);
+bool vmm_events_delivering(struct vmm_vcpu *vcpu);
+int vmm_events_delivery_error(struct vmm_vcpu *vcpu, u64 addr);
+u32 vmm_events_run_flags(struct vmm_vcpu *vcpu);
 
 #endif /* VMM_H */

@@ -26,6 +26,9 @@ struct vmm_bus {
 	struct vmm_bus_space_tab space[VMM_BUS_NR_SPACES];
 	bool exit_requested;
 	uint32_t exit_code;
+	bool event_requested;
+	struct vmm_event event;
+	int *event_result;
 };
 
 int vmm_bus_create(struct vmm_bus **out)
@@ -179,4 +182,26 @@ bool vmm_bus_exit_requested(const struct vmm_bus *bus, uint32_t *code)
 	if (bus->exit_requested && code)
 		*code = bus->exit_code;
 	return bus->exit_requested;
+}
+
+int vmm_bus_request_event(struct vmm_bus *bus, const struct vmm_event *ev,
+			  int *result)
+{
+	if (bus->event_requested)
+		return -EBUSY;
+	bus->event = *ev;
+	bus->event_result = result;
+	bus->event_requested = true;
+	return 0;
+}
+
+bool vmm_bus_take_event(struct vmm_bus *bus, struct vmm_event *ev,
+			int **result)
+{
+	if (!bus->event_requested)
+		return false;
+	*ev = bus->event;
+	*result = bus->event_result;
+	bus->event_requested = false;
+	return true;
 }

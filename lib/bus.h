@@ -14,6 +14,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "vmm.h"
+
 enum vmm_bus_space {
 	VMM_BUS_PIO = 0,	/* port I/O: 0 - 0xffff */
 	VMM_BUS_MMIO = 1,	/* guest-physical addresses outside RAM */
@@ -56,5 +58,17 @@ void vmm_bus_put(void *data, unsigned int len, uint64_t val);
 void vmm_bus_request_exit(struct vmm_bus *bus, uint32_t code);
 /* True (and *code set) once some device asked. */
 bool vmm_bus_exit_requested(const struct vmm_bus *bus, uint32_t *code);
+
+/*
+ * A device asks for an event in the vCPU (an interrupt line, a test
+ * device): the run loop passes it to VMM_QUEUE_EVENT before its next
+ * VMM_RUN and stores the outcome (0 or -errno) in *result, which must
+ * stay valid until then.  One request at a time: -EBUSY while one waits.
+ */
+int vmm_bus_request_event(struct vmm_bus *bus, const struct vmm_event *ev,
+			  int *result);
+/* The run loop: take the waiting request, if any. */
+bool vmm_bus_take_event(struct vmm_bus *bus, struct vmm_event *ev,
+			int **result);
 
 #endif /* VMM_BUS_H */

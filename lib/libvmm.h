@@ -107,6 +107,13 @@ int vmm_vcpu_get_regs(struct vmm_vcpu *vcpu, struct vmm_regs *regs);
 int vmm_vcpu_set_regs(struct vmm_vcpu *vcpu, const struct vmm_regs *regs);
 int vmm_vcpu_get_sregs(struct vmm_vcpu *vcpu, struct vmm_sregs *sregs);
 int vmm_vcpu_set_sregs(struct vmm_vcpu *vcpu, const struct vmm_sregs *sregs);
+/*
+ * Events (VMM_CAP_EVENTS): queue an external interrupt, NMI or exception
+ * for the guest (-EINVAL bad event, -EBUSY that slot is taken); read the
+ * event state back.
+ */
+int vmm_vcpu_queue_event(struct vmm_vcpu *vcpu, const struct vmm_event *ev);
+int vmm_vcpu_get_events(struct vmm_vcpu *vcpu, struct vmm_events *evs);
 /* One VMM_RUN: 0 when run area says why, -EINTR on a signal, -errno. */
 int vmm_vcpu_run(struct vmm_vcpu *vcpu);
 /* The shared run area (mmap of the vCPU fd) and its size in bytes. */
@@ -157,7 +164,9 @@ int vmm_run_dispatch(struct vmm_run *run, size_t run_size,
  * Run the vCPU until it must stop, dispatching port I/O and MMIO to bus.
  * HLT with RFLAGS.IF set resumes the guest (no interrupt sources exist
  * yet); a VMM_RUN interrupted by a signal resumes unless
- * vmm_vcpu_request_stop() was called.  Returns 0 with *st filled.
+ * vmm_vcpu_request_stop() was called.  An event a device asked for
+ * (vmm_bus_request_event) is queued before each VMM_RUN.  Returns 0
+ * with *st filled.
  */
 int vmm_vcpu_run_loop(struct vmm_vcpu *vcpu, struct vmm_bus *bus,
 		      struct vmm_exit_status *st);

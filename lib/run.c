@@ -124,6 +124,9 @@ int vmm_run_dispatch(struct vmm_run *run, size_t run_size,
 	case VMM_EXIT_INTR:
 		/* A signal that did not ask us to stop: go back in. */
 		return 1;
+	case VMM_EXIT_IRQ_WINDOW_OPEN:
+		/* Asked for by whoever set request_interrupt_window. */
+		return 1;
 	default:
 		return stop(st, VMM_STOP_BAD_EXIT, -EPROTO);
 	}
@@ -137,13 +140,16 @@ int vmm_vcpu_run_loop(struct vmm_vcpu *vcpu, struct vmm_bus *bus,
 		      struct vmm_exit_status *st)
 {
 	struct vmm_run *run = vcpu->run;
-	int ret;
+	struct vmm_event ev;
+	int ret, *result;
 
 	for (;;) {
 		if (vcpu->stop) {
 			memset(st, 0, sizeof(*st));
 			return stop(st, VMM_STOP_STOPPED, 0);
 		}
+		if (vmm_bus_take_event(bus, &ev, &result))
+			*result = vmm_vcpu_queue_event(vcpu, &ev);
 		ret = vmm_vcpu_run(vcpu);
 		if (ret == -EINTR) {
 			/*

@@ -88,6 +88,16 @@ int vmm_vcpu_set_sregs(struct vmm_vcpu *vcpu, const struct vmm_sregs *sregs)
 	return ioctl(vcpu->fd, VMM_SET_SREGS, sregs) < 0 ? -errno : 0;
 }
 
+int vmm_vcpu_queue_event(struct vmm_vcpu *vcpu, const struct vmm_event *ev)
+{
+	return ioctl(vcpu->fd, VMM_QUEUE_EVENT, ev) < 0 ? -errno : 0;
+}
+
+int vmm_vcpu_get_events(struct vmm_vcpu *vcpu, struct vmm_events *evs)
+{
+	return ioctl(vcpu->fd, VMM_GET_EVENTS, evs) < 0 ? -errno : 0;
+}
+
 int vmm_vcpu_run(struct vmm_vcpu *vcpu)
 {
 	return ioctl(vcpu->fd, VMM_RUN, 0) < 0 ? -errno : 0;

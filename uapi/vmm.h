@@ -50,6 +50,7 @@
 #define VMM_CAP_IMMEDIATE_EXIT	5	/* vmm_run.immediate_exit honoured */
 #define VMM_CAP_MAX_CPUID	6	/* value: entries in a CPUID policy */
 #define VMM_CAP_STRING_IO	7	/* rep ins/outs handled via data page */
+#define VMM_CAP_EVENTS		8	/* VMM_QUEUE_EVENT, VMM_GET_EVENTS */
 
 /* Backends, in vmm_info.backend. */
 #define VMM_BACKEND_SVM		1	/* AMD-V with NPT */
@@ -180,6 +181,55 @@ struct vmm_sregs {
 #define VMM_GET_SREGS		_IOR(VMMIO, 0x83, struct vmm_sregs)
 #define VMM_SET_SREGS		_IOW(VMMIO, 0x84, struct vmm_sregs)
 
+/*
+ * Events for the guest (VMM_CAP_EVENTS): an external interrupt, an NMI
+ * or an exception, delivered through the guest's IDT at the next entry
+ * where the guest can take it (Documentation/abi.md says when).
+ */
+#define VMM_EVENT_NONE		0
+#define VMM_EVENT_EXTINT	1	/* vector 32-255, needs RFLAGS.IF */
+#define VMM_EVENT_NMI		2	/* vector 2 (ignored on input) */
+#define VMM_EVENT_EXCEPTION	3	/* vector 0-31 except 2 */
+#define VMM_EVENT_SOFT_INT	4	/* INT n, INT3, INTO: read-back only */
+
+#define VMM_EVENT_F_ERROR_CODE	(1U << 0)	/* error_code is pushed */
+
+struct vmm_event {
+	__u8 type;		/* VMM_EVENT_* */
+	__u8 vector;
+	__u8 flags;		/* VMM_EVENT_F_* */
+	__u8 padding;
+	__u32 error_code;	/* with VMM_EVENT_F_ERROR_CODE */
+	__u64 cr2;		/* #PF (vector 14): the faulting address */
+	__u64 reserved;
+};
+
+struct vmm_events {
+	struct vmm_event reinject;	/* delivery cut short by the last exit */
+	struct vmm_event exception;	/* queued, not yet delivered */
+	struct vmm_event interrupt;	/* queued, not yet delivered */
+	__u8 nmi_pending;		/* an NMI waits (NMIs masked or shadow) */
+	__u8 nmi_masked;		/* an NMI handler runs (until IRET) */
+	__u8 interrupt_shadow;		/* VMM_SHADOW_* */
+	__u8 padding[5];
+	__u64 reserved[4];
+};
+#define VMM_SHADOW_STI		(1U << 0)	/* after STI */
+#define VMM_SHADOW_MOV_SS	(1U << 1)	/* after MOV SS / POP SS */
+
+/*
+ * The arch-neutral event word of VMM_INTERNAL_DELIVERY_EV (data[0]):
+ * bits 7:0 vector, 10:8 VMM_EVENT_* type, bit 11 error code valid,
+ * bits 63:32 the error code.
+ */
+#define VMM_EVENT_WORD_VECTOR(w)	((w) & 0xff)
+#define VMM_EVENT_WORD_TYPE(w)		(((w) >> 8) & 7)
+#define VMM_EVENT_WORD_HAS_ERROR	(1ULL << 11)
+#define VMM_EVENT_WORD_ERROR(w)		((__u32)((w) >> 32))
+
+#define VMM_QUEUE_EVENT		_IOW(VMMIO, 0x85, struct vmm_event)
+#define VMM_GET_EVENTS		_IOR(VMMIO, 0x86, struct vmm_events)
+
 /* ------------------------------------------------------------------ */
 /* The shared run area: offset 0 of the vCPU fd's mmap                 */
 /* ------------------------------------------------------------------ */
@@ -192,6 +242,7 @@ struct vmm_sregs {
 #define VMM_EXIT_FAIL_ENTRY	5	/* hardware refused entry: .fail_entry */
 #define VMM_EXIT_INTERNAL_ERROR	6	/* vmm could not go on: .internal */
 #define VMM_EXIT_INTR		7	/* a signal is pending (run: -EINTR) */
+#define VMM_EXIT_IRQ_WINDOW_OPEN 8	/* request_interrupt_window: open */
 
 #define VMM_EXIT_IO_IN		0
 #define VMM_EXIT_IO_OUT		1
@@ -200,15 +251,23 @@ struct vmm_sregs {
 #define VMM_INTERNAL_UNKNOWN_EXIT	1	/* data[0]: raw hardware exit code */
 #define VMM_INTERNAL_EMULATION		2	/* could not decode: data[0] = rip */
 #define VMM_INTERNAL_GUEST_MEMORY	3	/* guest page walk failed */
+#define VMM_INTERNAL_DELIVERY_EV	4	/* MMIO/PIO while delivering an
+						 * event: data[0] event word,
+						 * data[1] GPA or port */
+
+/* vmm_run.flags */
+#define VMM_RUN_F_IF			(1U << 0) /* guest RFLAGS.IF at exit */
+#define VMM_RUN_F_READY_FOR_INTERRUPT	(1U << 1) /* an EXTINT could go in now */
 
 struct vmm_run {
 	/* in: set by userspace before VMM_RUN */
 	__u8 immediate_exit;	/* return -EINTR at once, before entry */
-	__u8 padding1[7];
+	__u8 request_interrupt_window;	/* exit VMM_EXIT_IRQ_WINDOW_OPEN */
+	__u8 padding1[6];
 
 	/* out: set by the kernel */
 	__u32 exit_reason;	/* VMM_EXIT_* */
-	__u32 flags;		/* none yet */
+	__u32 flags;		/* VMM_RUN_F_* */
 	__u64 rip;		/* guest RIP at the exit */
 	__u64 rflags;		/* guest RFLAGS at the exit */
 	__u64 reserved[4];

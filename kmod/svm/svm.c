@@ -379,27 +379,6 @@ static void svm_flush_tlb(struct vmm_vcpu *vcpu)
 		svm->asid_generation = 0;
 }
 
-/*
- * An event whose delivery the exit interrupted (EXITINTINFO, APM 15.7.2)
- * is injected again (EVENTINJ, APM 15.20).  Software interrupts and
- * #BP/#OF are not: RIP still points at the instruction, which re-executes.
- */
-static void svm_complete_interrupts(struct svm_vmcb *vmcb)
-{
-	u32 info = vmcb->control.exit_int_info;
-	u32 type = info & SVM_EVT_TYPE_MASK;
-	u8 vector = info & SVM_EVT_VECTOR_MASK;
-
-	vmcb->control.event_inj = 0;
-	if (!(info & SVM_EVT_VALID))
-		return;
-	if (type == SVM_EVT_TYPE_SOFT ||
-	    (type == SVM_EVT_TYPE_EXCEPT && (vector == 3 || vector == 4)))
-		return;
-	vmcb->control.event_inj = info;
-	vmcb->control.event_inj_err = vmcb->control.exit_int_info_err;
-}
-
 /* Called with interrupts off and vcpu->mode == VMM_IN_GUEST. */
 static void svm_run(struct vmm_vcpu *vcpu)
 {
@@ -433,7 +412,6 @@ static void svm_run(struct vmm_vcpu *vcpu)
 	vcpu->rip = vmcb->save.rip;
 	vcpu->rflags = vmcb->save.rflags;
 	vmcb->control.tlb_control = SVM_TLB_NOTHING;
-	svm_complete_interrupts(vmcb);
 }
 
 /* Step over the intercepted instruction: NRIP (APM 15.7.1) or its length. */
@@ -448,19 +426,11 @@ void svm_skip_insn(struct vmm_vcpu *vcpu, unsigned int len)
 	vmcb->control.int_state &= ~SVM_INT_SHADOW;
 }
 
-/* APM 15.20: EVENTINJ delivers an exception at the next VMRUN. */
+/* An exception for the guest: queued, events.c injects it (EVENTINJ). */
 static void svm_inject_exception(struct vmm_vcpu *vcpu, u8 vector,
 				 bool has_error, u32 error, u64 cr2)
 {
-	struct svm_vmcb *vmcb = to_svm(vcpu)->vmcb;
-
-	if (!(vmcb->save.cr0 & X86_CR0_PE))	/* real mode: no error code */
-		has_error = false;
-	if (vector == X86_TRAP_PF)
-		vmcb->save.cr2 = cr2;
-	vmcb->control.event_inj = vector | SVM_EVT_TYPE_EXCEPT | SVM_EVT_VALID |
-				  (has_error ? SVM_EVT_ERR_VALID : 0);
-	vmcb->control.event_inj_err = error;
+	vmm_queue_exception(vcpu, vector, has_error, error, cr2);
 }
 
 void svm_inject_ud(struct vmm_vcpu *vcpu)
@@ -471,6 +441,189 @@ void svm_inject_ud(struct vmm_vcpu *vcpu)
 void svm_inject_gp(struct vmm_vcpu *vcpu)
 {
 	svm_inject_exception(vcpu, X86_TRAP_GP, true, 0, 0);
+}
+
+/* ---- Events: the hardware side of events.c ----------------------- */
+
+static void svm_set_intercept_to(struct svm_vmcb *vmcb, int bit, bool on)
+{
+	if (on)
+		vmcb->control.intercepts[bit / 32] |= 1U << (bit % 32);
+	else
+		vmcb->control.intercepts[bit / 32] &= ~(1U << (bit % 32));
+}
+
+/* EXITINTINFO (APM 15.7.2) in arch-neutral form.  INT3 and INTO come as
+ * exceptions 3 and 4 there but are software events: RIP is still on the
+ * instruction. */
+static void svm_get_vectoring(struct vmm_vcpu *vcpu, struct vmm_evt *ev)
+{
+	struct svm_vmcb_control *c = &to_svm(vcpu)->vmcb->control;
+	u32 info = c->exit_int_info;
+	u8 vector = info & SVM_EVT_VECTOR_MASK;
+
+	memset(ev, 0, sizeof(*ev));
+	if (!(info & SVM_EVT_VALID))
+		return;
+	switch (info & SVM_EVT_TYPE_MASK) {
+	case SVM_EVT_TYPE_INTR:
+		ev->type = VMM_EVENT_EXTINT;
+		break;
+	case SVM_EVT_TYPE_NMI:
+		ev->type = VMM_EVENT_NMI;
+		break;
+	case SVM_EVT_TYPE_EXCEPT:
+		ev->type = (vector == 3 || vector == 4) ? VMM_EVENT_SOFT_INT :
+							  VMM_EVENT_EXCEPTION;
+		break;
+	default:
+		ev->type = VMM_EVENT_SOFT_INT;
+		break;
+	}
+	ev->vector = vector;
+	if (info & SVM_EVT_ERR_VALID) {
+		ev->has_error = true;
+		ev->error = c->exit_int_info_err;
+	}
+}
+
+/* APM 15.20: EVENTINJ delivers one event at the next VMRUN. */
+static void svm_inject_event(struct vmm_vcpu *vcpu, const struct vmm_evt *ev)
+{
+	struct svm_vcpu *svm = to_svm(vcpu);
+	struct svm_vmcb *vmcb = svm->vmcb;
+	bool has_error;
+	u32 inj;
+
+	vmcb->control.event_inj = 0;
+	vmcb->control.event_inj_err = 0;
+	if (!ev)
+		return;
+	has_error = ev->has_error;
+	switch (ev->type) {
+	case VMM_EVENT_EXTINT:
+		inj = SVM_EVT_TYPE_INTR;
+		has_error = false;
+		break;
+	case VMM_EVENT_NMI:
+		inj = SVM_EVT_TYPE_NMI;
+		has_error = false;
+		/* Delivering an NMI masks NMIs until IRET (SDM Vol. 3A
+		 * 6.7.1); the VMCB cannot tell us, so we keep it, and
+		 * watch for the handler's IRET (svm_nmi_iret()). */
+		svm->nmi_masked = true;
+		svm_set_intercept_to(vmcb, SVM_IC_IRET, true);
+		break;
+	case VMM_EVENT_EXCEPTION:
+		inj = SVM_EVT_TYPE_EXCEPT;
+		if (ev->has_cr2)
+			vmcb->save.cr2 = ev->cr2;
+		break;
+	default:
+		return;
+	}
+	if (!(vmcb->save.cr0 & X86_CR0_PE))	/* real mode: no error code */
+		has_error = false;
+	vmcb->control.event_inj = ev->vector | inj | SVM_EVT_VALID |
+				  (has_error ? SVM_EVT_ERR_VALID : 0);
+	vmcb->control.event_inj_err = has_error ? ev->error : 0;
+}
+
+/* APM 15.21.5: one bit, the shadow of STI or MOV SS alike. */
+static u32 svm_get_interrupt_shadow(struct vmm_vcpu *vcpu)
+{
+	return (to_svm(vcpu)->vmcb->control.int_state & SVM_INT_SHADOW) ?
+	       VMM_SHADOW_STI : 0;
+}
+
+/*
+ * APM 15.21.4: a virtual interrupt (V_IRQ, highest priority, TPR
+ * ignored) that the guest would take as soon as RFLAGS.IF = 1 and no
+ * shadow holds; the VINTR intercept turns that moment into a #VMEXIT
+ * before the guest acknowledges it.  Its vector is never used.
+ */
+static void svm_set_irq_window(struct vmm_vcpu *vcpu, bool on)
+{
+	struct svm_vmcb *vmcb = to_svm(vcpu)->vmcb;
+	u32 bits = SVM_V_IRQ | SVM_V_IGN_TPR | (0xfU << SVM_V_INTR_PRIO_SHIFT);
+
+	if (on)
+		vmcb->control.int_ctl |= bits;
+	else
+		vmcb->control.int_ctl &= ~bits;
+	vmcb->control.int_vector = 0;
+	svm_set_intercept_to(vmcb, SVM_IC_VINTR, on);
+}
+
+/* Step over one instruction: RFLAGS.TF with #DB intercepted (RF so a
+ * code breakpoint on it does not fire again, APM Vol. 2 13.1.1.5). */
+static void svm_start_singlestep(struct vmm_vcpu *vcpu)
+{
+	struct svm_vcpu *svm = to_svm(vcpu);
+
+	if (svm->nmi_singlestep)
+		return;
+	svm->nmi_singlestep = true;
+	svm->nmi_ss_guest_tf = vcpu->rflags & VMM_RFLAGS_TF;
+	vcpu->rflags |= VMM_RFLAGS_TF | VMM_RFLAGS_RF;
+	svm_set_intercept_to(svm->vmcb, SVM_IC_EXCP_DB, true);
+}
+
+/*
+ * The NMI window without vNMI.  While an NMI handler runs, the IRET
+ * intercept armed at the NMI's injection is the window (svm_nmi_iret()
+ * steps over the IRET and unmasks).  When only an interrupt shadow holds
+ * the NMI back, step over the instruction in the shadow.
+ */
+static void svm_set_nmi_window(struct vmm_vcpu *vcpu, bool on)
+{
+	struct svm_vcpu *svm = to_svm(vcpu);
+
+	if (on && !svm->nmi_masked)
+		svm_start_singlestep(vcpu);
+}
+
+static bool svm_get_nmi_mask(struct vmm_vcpu *vcpu)
+{
+	return to_svm(vcpu)->nmi_masked;
+}
+
+/* #VMEXIT(IRET), before the IRET runs: NMIs stay masked until it has
+ * completed, so step over it (APM 15.21.4 has no NMI window exit).
+ * Intercepted from every NMI's injection, whether or not another NMI
+ * waits: the unmasking must not be missed. */
+int svm_nmi_iret(struct vmm_vcpu *vcpu)
+{
+	svm_set_intercept_to(to_svm(vcpu)->vmcb, SVM_IC_IRET, false);
+	svm_start_singlestep(vcpu);
+	return 1;
+}
+
+/*
+ * #VMEXIT(#DB) after our single step: the IRET has completed (NMIs are
+ * unmasked) or the shadow is over.  TF goes back to the guest's; a guest
+ * that was single-stepping itself gets its #DB.
+ */
+int svm_nmi_singlestep_done(struct vmm_vcpu *vcpu)
+{
+	struct svm_vcpu *svm = to_svm(vcpu);
+
+	if (!svm->nmi_singlestep) {
+		/* Not ours (we intercept #DB only while stepping). */
+		vmm_queue_exception(vcpu, 1, false, 0, 0);
+		return 1;
+	}
+	svm->nmi_singlestep = false;
+	svm->nmi_masked = false;
+	svm_set_intercept_to(svm->vmcb, SVM_IC_EXCP_DB, false);
+	if (svm->nmi_ss_guest_tf) {
+		vmm_queue_exception(vcpu, 1, false, 0, 0);
+	} else {
+		/* Our step: no trace of it for the guest (DR6.BS). */
+		vcpu->rflags &= ~VMM_RFLAGS_TF;
+		svm->vmcb->save.dr6 &= ~(u64)DR_STEP;
+	}
+	return 1;
 }
 
 /* ---- Special registers <-> VMCB ---------------------------------- */
@@ -669,6 +822,12 @@ const struct vmm_backend_ops svm_backend_ops = {
 	.get_sregs		= svm_get_sregs,
 	.set_sregs		= svm_set_sregs,
 	.inject_exception	= svm_inject_exception,
+	.get_vectoring		= svm_get_vectoring,
+	.inject_event		= svm_inject_event,
+	.get_interrupt_shadow	= svm_get_interrupt_shadow,
+	.set_irq_window		= svm_set_irq_window,
+	.set_nmi_window		= svm_set_nmi_window,
+	.get_nmi_mask		= svm_get_nmi_mask,
 	.pt_levels		= svm_pt_levels,
 	.pte_table		= svm_pte_table,
 	.pte_leaf		= svm_pte_leaf,

@@ -140,6 +140,9 @@ static_assert(offsetof(struct svm_vmcb, save.g_pat) == 0x668);
 #define SVM_IC_MWAIT		SVM_IC(4, 11)
 #define SVM_IC_MWAIT_COND	SVM_IC(4, 12)
 #define SVM_IC_XSETBV		SVM_IC(4, 13)
+#define SVM_IC_EXCP_DB		SVM_IC(2, 1)	/* exception vector 1 */
+#define SVM_IC_VINTR		SVM_IC(3, 4)
+#define SVM_IC_IRET		SVM_IC(3, 20)
 
 /* Exit codes (APM Appendix C). */
 #define SVM_EXIT_EXCP_BASE	0x040
@@ -166,6 +169,9 @@ static_assert(offsetof(struct svm_vmcb, save.g_pat) == 0x668);
 #define SVM_EXIT_MWAIT_COND	0x08c
 #define SVM_EXIT_XSETBV		0x08d
 #define SVM_EXIT_NPF		0x400
+#define SVM_EXIT_EXCP_DB	(SVM_EXIT_EXCP_BASE + 1)
+#define SVM_EXIT_VINTR		0x064
+#define SVM_EXIT_IRET		0x074
 #define SVM_EXIT_INVALID	((u64)-1)	/* VMRUN consistency check */
 #define SVM_EXIT_TABLE_SIZE	(SVM_EXIT_NPF + 1)
 
@@ -173,6 +179,10 @@ static_assert(offsetof(struct svm_vmcb, save.g_pat) == 0x668);
 #define SVM_V_TPR_MASK		0x0f
 #define SVM_V_INTR_MASKING	(1U << 24)
 #define SVM_INT_SHADOW		(1U << 0)	/* control.int_state */
+/* APM 15.21.4: a virtual interrupt for the interrupt window. */
+#define SVM_V_IRQ		(1U << 8)
+#define SVM_V_INTR_PRIO_SHIFT	16
+#define SVM_V_IGN_TPR		(1U << 20)
 #define SVM_NP_ENABLE		(1ULL << 0)	/* control.nested_ctl */
 
 /* control.tlb_control (APM 15.16.1). */
@@ -221,6 +231,18 @@ struct svm_vcpu {
 	phys_addr_t vmcb_pa;
 	int asid_cpu;		/* CPU the ASID belongs to, -1 none */
 	u64 asid_generation;
+
+	/*
+	 * NMIs (svm.c): without vNMI the VMCB shows no NMI blocking, so it
+	 * is kept here: masked from the injection of an NMI until the
+	 * handler's IRET has completed: the IRET is intercepted from the
+	 * injection on, then stepped over (RFLAGS.TF, #DB intercepted).
+	 * An NMI held back only by an interrupt shadow is the same single
+	 * step over the instruction in the shadow.
+	 */
+	bool nmi_masked;
+	bool nmi_singlestep;	/* TF set by us, #DB intercepted */
+	bool nmi_ss_guest_tf;	/* the guest's own TF then */
 };
 
 static inline struct svm_vcpu *to_svm(struct vmm_vcpu *vcpu)
@@ -234,6 +256,8 @@ extern u32 svm_features;	/* CPUID Fn8000_000A EDX */
 void svm_skip_insn(struct vmm_vcpu *vcpu, unsigned int len);
 void svm_inject_ud(struct vmm_vcpu *vcpu);
 void svm_inject_gp(struct vmm_vcpu *vcpu);
+int svm_nmi_iret(struct vmm_vcpu *vcpu);
+int svm_nmi_singlestep_done(struct vmm_vcpu *vcpu);
 u64 svm_guest_efer_mask(void);
 
 /* svm_exit.c */

@@ -39,8 +39,7 @@ static int svm_exit_cpuid(struct vmm_vcpu *vcpu)
 static int svm_exit_hlt(struct vmm_vcpu *vcpu)
 {
 	svm_skip_insn(vcpu, 1);		/* f4 */
-	vcpu->run->exit_reason = VMM_EXIT_HLT;
-	return 0;
+	return vmm_events_hlt(vcpu);	/* an event to deliver wakes it */
 }
 
 /* INVD would throw away dirty cache lines the host owns: skip it. */
@@ -118,6 +117,12 @@ static int svm_exit_shutdown(struct vmm_vcpu *vcpu)
 	return 0;
 }
 
+/* APM 15.21.4: the interrupt window opened (V_IRQ would be taken). */
+static int svm_exit_vintr(struct vmm_vcpu *vcpu)
+{
+	return vmm_events_window_open(vcpu);
+}
+
 typedef int (*svm_exit_handler)(struct vmm_vcpu *vcpu);
 
 static const svm_exit_handler svm_exit_handlers[SVM_EXIT_TABLE_SIZE] = {
@@ -144,6 +149,9 @@ static const svm_exit_handler svm_exit_handlers[SVM_EXIT_TABLE_SIZE] = {
 	[SVM_EXIT_MWAIT_COND]	= svm_exit_ud,
 	[SVM_EXIT_XSETBV]	= svm_exit_ud,
 	[SVM_EXIT_NPF]		= svm_exit_npf,
+	[SVM_EXIT_EXCP_DB]	= svm_nmi_singlestep_done,
+	[SVM_EXIT_VINTR]	= svm_exit_vintr,
+	[SVM_EXIT_IRET]		= svm_nmi_iret,
 };
 
 int svm_handle_exit(struct vmm_vcpu *vcpu)

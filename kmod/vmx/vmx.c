@@ -349,8 +349,8 @@ static int vmx_setup_controls(void)
 	/* The preemption timer, when there is one, bounds every stay in the
 	 * guest (SDM 25.5.1) even if a host interrupt does not make it exit. */
 	r = vmx_adjust(true_ctls ? VMX_MSR_TRUE_PINBASED_CTLS : VMX_MSR_PINBASED_CTLS,
-		       PIN_EXT_INTR_EXITING | PIN_NMI_EXITING, PIN_PREEMPT_TIMER,
-		       &vmx_caps.pin, "pin-based");
+		       PIN_EXT_INTR_EXITING | PIN_NMI_EXITING | PIN_VIRTUAL_NMIS,
+		       PIN_PREEMPT_TIMER, &vmx_caps.pin, "pin-based");
 	if (r)
 		return r;
 	/* Every I/O and MSR access exits (no bitmaps); CR8 too (no TPR
@@ -363,6 +363,15 @@ static int vmx_setup_controls(void)
 		       &vmx_caps.cpu, "processor-based");
 	if (r)
 		return r;
+	/* Event windows (SDM 25.2; events.c): turned on only when needed,
+	 * but they must exist.  NMI-window exiting needs virtual NMIs. */
+	rdmsrl(true_ctls ? VMX_MSR_TRUE_PROCBASED_CTLS : VMX_MSR_PROCBASED_CTLS,
+	       basic);
+	if ((~(u32)(basic >> 32)) & (CPU_INTR_WINDOW_EXITING |
+				     CPU_NMI_WINDOW_EXITING)) {
+		pr_err("VT-x lacks interrupt-window or NMI-window exiting\n");
+		return -EOPNOTSUPP;
+	}
 	rdmsrl(VMX_MSR_PROCBASED_CTLS2, basic);
 	cap2 = basic >> 32;
 	if (!(cap2 & CPU2_ENABLE_EPT)) {
@@ -529,6 +538,7 @@ static int vmx_vcpu_create(struct vmm_vcpu *vcpu)
 	vmx->vpid = vmx_alloc_vpid();
 	vmx->tsc_offset = -rdtsc();
 	vcpu->arch = vmx;
+	vmx->cpu_ctls = vmx_caps.cpu;
 	return 0;
 }
 
@@ -594,7 +604,8 @@ static void vmx_vmcs_setup(struct vmm_vcpu *vcpu)
 	u64 cr0_mask = vmx_caps.cr0_fixed0 & ~(u64)(X86_CR0_PE | X86_CR0_PG);
 
 	vmcs_write(vmx, PIN_BASED_VM_EXEC_CONTROL, vmx_caps.pin);
-	vmcs_write(vmx, CPU_BASED_VM_EXEC_CONTROL, vmx_caps.cpu);
+	vmcs_write(vmx, CPU_BASED_VM_EXEC_CONTROL, vmx->cpu_ctls);
+	vmx->cpu_ctls_vmcs = vmx->cpu_ctls;
 	vmcs_write(vmx, SECONDARY_VM_EXEC_CONTROL, vmx_caps.cpu2);
 	vmcs_write(vmx, VM_EXIT_CONTROLS, vmx_caps.exit);
 	vmcs_write(vmx, VM_ENTRY_CONTROLS, vmx_caps.entry);
@@ -863,27 +874,6 @@ static void vmx_read_exit_info(struct vmx_vcpu *vmx)
 	vmx->idt_vectoring_err = vmcs_read(vmx, IDT_VECTORING_ERROR_CODE);
 }
 
-/*
- * An event whose delivery the exit interrupted (IDT-vectoring info, SDM
- * 27.2.4) is injected again (SDM 26.6).  Software interrupts and
- * exceptions are not: RIP still points at the instruction.
- */
-static void vmx_complete_interrupts(struct vmx_vcpu *vmx)
-{
-	u32 info = vmx->idt_vectoring_info;
-	u32 type = info & VMX_INTR_TYPE_MASK;
-
-	vmx->entry_intr_info = 0;
-	if (!(info & VMX_INTR_VALID))
-		return;
-	if (type == VMX_INTR_TYPE_SOFT_INTR || type == VMX_INTR_TYPE_PRIV_SOFT ||
-	    type == VMX_INTR_TYPE_SOFT_EXCEPT)
-		return;
-	vmx->entry_intr_info = info & (VMX_INTR_VALID | VMX_INTR_ERR_VALID |
-				       VMX_INTR_TYPE_MASK | VMX_INTR_VECTOR_MASK);
-	vmx->entry_intr_err = vmx->idt_vectoring_err;
-}
-
 /* Called with interrupts off and vcpu->mode == VMM_IN_GUEST. */
 static void vmx_run(struct vmm_vcpu *vcpu)
 {
@@ -893,6 +883,7 @@ static void vmx_run(struct vmm_vcpu *vcpu)
 
 	vmx->entry_vmfail = false;
 	vmx->exit_reason = 0;
+	vmx->idt_vectoring_info = 0;	/* no entry: nothing cut short */
 	if (vmx->vmcs_error)
 		return;		/* vmx_handle_exit() reports it */
 	if (vmx->need_flush)
@@ -902,6 +893,10 @@ static void vmx_run(struct vmm_vcpu *vcpu)
 	if (g->efer & EFER_LMA)
 		entry |= ENTRY_IA32E_MODE;
 	vmcs_write(vmx, VM_ENTRY_CONTROLS, entry);
+	if (vmx->cpu_ctls != vmx->cpu_ctls_vmcs) {
+		vmcs_write(vmx, CPU_BASED_VM_EXEC_CONTROL, vmx->cpu_ctls);
+		vmx->cpu_ctls_vmcs = vmx->cpu_ctls;
+	}
 	vmcs_write(vmx, GUEST_RSP, vcpu->regs[VMM_RSP]);
 	vmcs_write(vmx, GUEST_RIP, vcpu->rip);
 	vmcs_write(vmx, GUEST_RFLAGS, vcpu->rflags);
@@ -948,9 +943,9 @@ static void vmx_run(struct vmm_vcpu *vcpu)
 	vcpu->rip = vmcs_read(vmx, GUEST_RIP);
 	vcpu->rflags = vmcs_read(vmx, GUEST_RFLAGS);
 	g->interruptibility = vmcs_read(vmx, GUEST_INTERRUPTIBILITY_INFO) &
-			      (VMX_INTERRUPTIBILITY_STI | VMX_INTERRUPTIBILITY_MOV_SS);
+			      (VMX_INTERRUPTIBILITY_STI | VMX_INTERRUPTIBILITY_MOV_SS |
+			       VMX_INTERRUPTIBILITY_NMI);
 	vmx_read_guest_state(vcpu);
-	vmx_complete_interrupts(vmx);
 }
 
 /* Step over the exiting instruction (SDM 27.2.5: its length). */
@@ -963,20 +958,11 @@ void vmx_skip_insn(struct vmm_vcpu *vcpu)
 				     VMX_INTERRUPTIBILITY_MOV_SS);
 }
 
-/* SDM 26.6: the VM-entry interruption-information field. */
+/* An exception for the guest: queued, events.c injects it. */
 static void vmx_inject_exception(struct vmm_vcpu *vcpu, u8 vector,
 				 bool has_error, u32 error, u64 cr2)
 {
-	struct vmx_vcpu *vmx = to_vmx(vcpu);
-
-	/* Real mode (unrestricted guest): no error code (SDM 26.2.1.3). */
-	if (!(vmx->g.cr0 & X86_CR0_PE))
-		has_error = false;
-	if (vector == X86_TRAP_PF)
-		vmx->g.cr2 = cr2;
-	vmx->entry_intr_info = vector | VMX_INTR_TYPE_HW_EXCEPT | VMX_INTR_VALID |
-			       (has_error ? VMX_INTR_ERR_VALID : 0);
-	vmx->entry_intr_err = error;
+	vmm_queue_exception(vcpu, vector, has_error, error, cr2);
 }
 
 void vmx_inject_ud(struct vmm_vcpu *vcpu)
@@ -987,6 +973,119 @@ void vmx_inject_ud(struct vmm_vcpu *vcpu)
 void vmx_inject_gp(struct vmm_vcpu *vcpu)
 {
 	vmx_inject_exception(vcpu, X86_TRAP_GP, true, 0, 0);
+}
+
+/* ---- Events: the hardware side of events.c ----------------------- */
+
+/* IDT-vectoring information (SDM 27.2.4) in arch-neutral form. */
+static void vmx_get_vectoring(struct vmm_vcpu *vcpu, struct vmm_evt *ev)
+{
+	struct vmx_vcpu *vmx = to_vmx(vcpu);
+	u32 info = vmx->idt_vectoring_info;
+
+	memset(ev, 0, sizeof(*ev));
+	if (!(info & VMX_INTR_VALID))
+		return;
+	switch (info & VMX_INTR_TYPE_MASK) {
+	case VMX_INTR_TYPE_EXT:
+		ev->type = VMM_EVENT_EXTINT;
+		break;
+	case VMX_INTR_TYPE_NMI:
+		ev->type = VMM_EVENT_NMI;
+		break;
+	case VMX_INTR_TYPE_HW_EXCEPT:
+		ev->type = VMM_EVENT_EXCEPTION;
+		break;
+	default:	/* INT n, INT1, INT3, INTO: RIP is on the instruction */
+		ev->type = VMM_EVENT_SOFT_INT;
+		break;
+	}
+	ev->vector = info & VMX_INTR_VECTOR_MASK;
+	if (info & VMX_INTR_ERR_VALID) {
+		ev->has_error = true;
+		ev->error = vmx->idt_vectoring_err;
+	}
+}
+
+/* SDM 26.6: the VM-entry interruption-information field; vmx_run()
+ * writes it into the VMCS. */
+static void vmx_inject_event(struct vmm_vcpu *vcpu, const struct vmm_evt *ev)
+{
+	struct vmx_vcpu *vmx = to_vmx(vcpu);
+	bool has_error;
+	u32 type;
+
+	vmx->entry_intr_info = 0;
+	vmx->entry_intr_err = 0;
+	if (!ev)
+		return;
+	has_error = ev->has_error;
+	switch (ev->type) {
+	case VMM_EVENT_EXTINT:
+		type = VMX_INTR_TYPE_EXT;
+		has_error = false;
+		break;
+	case VMM_EVENT_NMI:
+		type = VMX_INTR_TYPE_NMI;
+		has_error = false;
+		/* SDM 26.3.1.5: no NMI injection under virtual-NMI
+		 * blocking; delivering it sets the blocking (26.6.1.2). */
+		vmx->g.interruptibility &= ~VMX_INTERRUPTIBILITY_NMI;
+		break;
+	case VMM_EVENT_EXCEPTION:
+		type = VMX_INTR_TYPE_HW_EXCEPT;
+		if (ev->has_cr2)
+			vmx->g.cr2 = ev->cr2;	/* vmx_run() loads it */
+		break;
+	default:
+		return;
+	}
+	/* Real mode (unrestricted guest): no error code (SDM 26.2.1.3). */
+	if (!(vmx->g.cr0 & X86_CR0_PE))
+		has_error = false;
+	vmx->entry_intr_info = ev->vector | type | VMX_INTR_VALID |
+			       (has_error ? VMX_INTR_ERR_VALID : 0);
+	vmx->entry_intr_err = has_error ? ev->error : 0;
+}
+
+/* SDM 24.4.2: blocking by STI and by MOV SS. */
+static u32 vmx_get_interrupt_shadow(struct vmm_vcpu *vcpu)
+{
+	u32 i = to_vmx(vcpu)->g.interruptibility;
+
+	return ((i & VMX_INTERRUPTIBILITY_STI) ? VMM_SHADOW_STI : 0) |
+	       ((i & VMX_INTERRUPTIBILITY_MOV_SS) ? VMM_SHADOW_MOV_SS : 0);
+}
+
+static void vmx_set_cpu_ctl(struct vmm_vcpu *vcpu, u32 bit, bool on)
+{
+	struct vmx_vcpu *vmx = to_vmx(vcpu);
+
+	if (on)
+		vmx->cpu_ctls |= bit;
+	else
+		vmx->cpu_ctls &= ~bit;
+}
+
+/* SDM 25.2: interrupt-window exiting exits before the first instruction
+ * at which RFLAGS.IF = 1 and neither STI nor MOV SS blocks. */
+static void vmx_set_irq_window(struct vmm_vcpu *vcpu, bool on)
+{
+	vmx_set_cpu_ctl(vcpu, CPU_INTR_WINDOW_EXITING, on);
+}
+
+/* SDM 25.2: NMI-window exiting exits once there is no virtual-NMI
+ * blocking (the handler's IRET) and no MOV SS (or STI) blocking. */
+static void vmx_set_nmi_window(struct vmm_vcpu *vcpu, bool on)
+{
+	vmx_set_cpu_ctl(vcpu, CPU_NMI_WINDOW_EXITING, on);
+}
+
+/* With virtual NMIs the CPU tracks NMI blocking for the guest (SDM
+ * 25.3, 26.6.1.2): blocked from an NMI's delivery until IRET. */
+static bool vmx_get_nmi_mask(struct vmm_vcpu *vcpu)
+{
+	return to_vmx(vcpu)->g.interruptibility & VMX_INTERRUPTIBILITY_NMI;
 }
 
 /* ---- Special registers <-> struct vmx_guest ----------------------- */
@@ -1233,6 +1332,12 @@ const struct vmm_backend_ops vmx_backend_ops = {
 	.get_sregs		= vmx_get_sregs,
 	.set_sregs		= vmx_set_sregs,
 	.inject_exception	= vmx_inject_exception,
+	.get_vectoring		= vmx_get_vectoring,
+	.inject_event		= vmx_inject_event,
+	.get_interrupt_shadow	= vmx_get_interrupt_shadow,
+	.set_irq_window		= vmx_set_irq_window,
+	.set_nmi_window		= vmx_set_nmi_window,
+	.get_nmi_mask		= vmx_get_nmi_mask,
 	.pt_levels		= vmx_pt_levels,
 	.pte_table		= vmx_pte_table,
 	.pte_leaf		= vmx_pte_leaf,

@@ -85,6 +85,7 @@ extern const struct vmm_backend_ops vmx_backend_ops;
 #define CPU_CR3_STORE_EXITING		BIT(16)
 #define CPU_CR8_LOAD_EXITING		BIT(19)
 #define CPU_CR8_STORE_EXITING		BIT(20)
+#define CPU_NMI_WINDOW_EXITING		BIT(22)
 #define CPU_MOV_DR_EXITING		BIT(23)
 #define CPU_UNCOND_IO_EXITING		BIT(24)
 #define CPU_USE_IO_BITMAPS		BIT(25)
@@ -313,6 +314,7 @@ enum vmcs_field {
 /* Guest interruptibility state (24.4.2). */
 #define VMX_INTERRUPTIBILITY_STI	BIT(0)
 #define VMX_INTERRUPTIBILITY_MOV_SS	BIT(1)
+#define VMX_INTERRUPTIBILITY_NMI	BIT(3)	/* blocking by (virtual) NMI */
 
 /* Segment access rights in the VMCS (24.4.1, Table 24-2). */
 #define VMX_AR_TYPE(a)			((a) & 0xf)
@@ -386,6 +388,8 @@ struct vmx_vcpu {
 	struct vmx_guest g;
 	u32 entry_intr_info;	/* event to inject at the next entry */
 	u32 entry_intr_err;
+	u32 cpu_ctls;		/* primary controls wanted (windows) */
+	u32 cpu_ctls_vmcs;	/* ... and as written in the VMCS */
 
 	/* Read after every exit. */
 	u32 exit_reason;

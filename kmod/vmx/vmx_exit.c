@@ -50,8 +50,7 @@ static int vmx_exit_cpuid(struct vmm_vcpu *vcpu)
 static int vmx_exit_hlt(struct vmm_vcpu *vcpu)
 {
 	vmx_skip_insn(vcpu);
-	vcpu->run->exit_reason = VMM_EXIT_HLT;
-	return 0;
+	return vmm_events_hlt(vcpu);	/* an event to deliver wakes it */
 }
 
 /* INVD would throw away dirty cache lines the host owns: skip it. */
@@ -205,6 +204,7 @@ unknown:
 #define EPT_VIOL_FETCH		BIT_ULL(2)
 #define EPT_VIOL_GLA_VALID	BIT_ULL(7)
 #define EPT_VIOL_TRANSLATED	BIT_ULL(8)
+#define EPT_VIOL_NMI_UNBLOCK	BIT_ULL(12)
 
 static int vmx_exit_npf(struct vmm_vcpu *vcpu)
 {
@@ -214,6 +214,11 @@ static int vmx_exit_npf(struct vmm_vcpu *vcpu)
 
 	/* No instruction bytes from VMX: the emulator fetches them. Neither
 	 * a fetch nor a guest page walk outside RAM can be emulated. */
+	/* SDM 27.2.3: an IRET cut short had unblocked NMIs; it runs
+	 * again, so the blocking comes back (virtual NMIs). */
+	if ((q & EPT_VIOL_NMI_UNBLOCK) &&
+	    !(vmx->idt_vectoring_info & VMX_INTR_VALID))
+		vmx->g.interruptibility |= VMX_INTERRUPTIBILITY_NMI;
 	return vmm_mmu_page_fault(vcpu, vmx->exit_gpa, q & EPT_VIOL_WRITE,
 				  (q & EPT_VIOL_FETCH) || walk, NULL, 0);
 }
@@ -233,6 +238,18 @@ static int vmx_exit_shutdown(struct vmm_vcpu *vcpu)
 	vcpu->dead = true;
 	vcpu->run->exit_reason = VMM_EXIT_SHUTDOWN;
 	return 0;
+}
+
+/* SDM 25.2: the interrupt window opened. */
+static int vmx_exit_intr_window(struct vmm_vcpu *vcpu)
+{
+	return vmm_events_window_open(vcpu);
+}
+
+/* SDM 25.2: the NMI window opened; events.c injects the NMI next. */
+static int vmx_exit_nmi_window(struct vmm_vcpu *vcpu)
+{
+	return 1;
 }
 
 typedef int (*vmx_exit_handler)(struct vmm_vcpu *vcpu);
@@ -272,6 +289,8 @@ static const vmx_exit_handler vmx_exit_handlers[VMX_EXIT_TABLE_SIZE] = {
 	[VMX_EXIT_INVVPID]		= vmx_exit_ud,
 	[VMX_EXIT_XSETBV]		= vmx_exit_ud,
 	[VMX_EXIT_VMFUNC]		= vmx_exit_ud,
+	[VMX_EXIT_INTR_WINDOW]		= vmx_exit_intr_window,
+	[VMX_EXIT_NMI_WINDOW]		= vmx_exit_nmi_window,
 };
 
 /* The hardware refused the entry: what it said goes to userspace. */

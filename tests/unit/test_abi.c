@@ -159,8 +159,9 @@ START_TEST(run_layout)
 	SIZE(struct vmm_run, 320);
 	ALIGN(struct vmm_run, 8);
 	OFF(struct vmm_run, immediate_exit, 0);
-	OFF(struct vmm_run, padding1, 1);
-	FSIZE(struct vmm_run, padding1, 7);
+	OFF(struct vmm_run, request_interrupt_window, 1);
+	OFF(struct vmm_run, padding1, 2);
+	FSIZE(struct vmm_run, padding1, 6);
 	OFF(struct vmm_run, exit_reason, 8);
 	OFF(struct vmm_run, flags, 12);
 	OFF(struct vmm_run, rip, 16);
@@ -196,6 +197,36 @@ START_TEST(run_layout)
 	OFF(struct vmm_run, internal.ndata, 68);
 	OFF(struct vmm_run, internal.data, 72);
 	FSIZE(struct vmm_run, internal.data, 128);
+}
+END_TEST
+
+START_TEST(event_layout)
+{
+	SIZE(struct vmm_event, 24);
+	ALIGN(struct vmm_event, 8);
+	OFF(struct vmm_event, type, 0);
+	OFF(struct vmm_event, vector, 1);
+	OFF(struct vmm_event, flags, 2);
+	OFF(struct vmm_event, padding, 3);
+	OFF(struct vmm_event, error_code, 4);
+	FSIZE(struct vmm_event, error_code, 4);
+	OFF(struct vmm_event, cr2, 8);
+	FSIZE(struct vmm_event, cr2, 8);
+	OFF(struct vmm_event, reserved, 16);
+	FSIZE(struct vmm_event, reserved, 8);
+
+	SIZE(struct vmm_events, 112);
+	ALIGN(struct vmm_events, 8);
+	OFF(struct vmm_events, reinject, 0);
+	OFF(struct vmm_events, exception, 24);
+	OFF(struct vmm_events, interrupt, 48);
+	OFF(struct vmm_events, nmi_pending, 72);
+	OFF(struct vmm_events, nmi_masked, 73);
+	OFF(struct vmm_events, interrupt_shadow, 74);
+	OFF(struct vmm_events, padding, 75);
+	FSIZE(struct vmm_events, padding, 5);
+	OFF(struct vmm_events, reserved, 80);
+	FSIZE(struct vmm_events, reserved, 32);
 }
 END_TEST
 
@@ -241,6 +272,8 @@ START_TEST(vcpu_ioctls)
 	check_ioctl(VMM_SET_REGS, W, 144, 0x82, 0x4090b682);
 	check_ioctl(VMM_GET_SREGS, R, 312, 0x83, 0x8138b683);
 	check_ioctl(VMM_SET_SREGS, W, 312, 0x84, 0x4138b684);
+	check_ioctl(VMM_QUEUE_EVENT, W, 24, 0x85, 0x4018b685);
+	check_ioctl(VMM_GET_EVENTS, R, 112, 0x86, 0x8070b686);
 }
 END_TEST
 
@@ -256,6 +289,7 @@ START_TEST(constants)
 	ck_assert_int_eq(VMM_CAP_IMMEDIATE_EXIT, 5);
 	ck_assert_int_eq(VMM_CAP_MAX_CPUID, 6);
 	ck_assert_int_eq(VMM_CAP_STRING_IO, 7);
+	ck_assert_int_eq(VMM_CAP_EVENTS, 8);
 
 	ck_assert_int_eq(VMM_BACKEND_SVM, 1);
 	ck_assert_int_eq(VMM_BACKEND_VMX, 2);
@@ -284,12 +318,30 @@ START_TEST(constants)
 	ck_assert_int_eq(VMM_EXIT_FAIL_ENTRY, 5);
 	ck_assert_int_eq(VMM_EXIT_INTERNAL_ERROR, 6);
 	ck_assert_int_eq(VMM_EXIT_INTR, 7);
+	ck_assert_int_eq(VMM_EXIT_IRQ_WINDOW_OPEN, 8);
 	ck_assert_int_eq(VMM_EXIT_IO_IN, 0);
 	ck_assert_int_eq(VMM_EXIT_IO_OUT, 1);
 
 	ck_assert_int_eq(VMM_INTERNAL_UNKNOWN_EXIT, 1);
 	ck_assert_int_eq(VMM_INTERNAL_EMULATION, 2);
 	ck_assert_int_eq(VMM_INTERNAL_GUEST_MEMORY, 3);
+	ck_assert_int_eq(VMM_INTERNAL_DELIVERY_EV, 4);
+
+	ck_assert_uint_eq(VMM_RUN_F_IF, 1);
+	ck_assert_uint_eq(VMM_RUN_F_READY_FOR_INTERRUPT, 2);
+	ck_assert_int_eq(VMM_EVENT_NONE, 0);
+	ck_assert_int_eq(VMM_EVENT_EXTINT, 1);
+	ck_assert_int_eq(VMM_EVENT_NMI, 2);
+	ck_assert_int_eq(VMM_EVENT_EXCEPTION, 3);
+	ck_assert_int_eq(VMM_EVENT_SOFT_INT, 4);
+	ck_assert_uint_eq(VMM_EVENT_F_ERROR_CODE, 1);
+	ck_assert_uint_eq(VMM_SHADOW_STI, 1);
+	ck_assert_uint_eq(VMM_SHADOW_MOV_SS, 2);
+	/* The event word of VMM_INTERNAL_DELIVERY_EV. */
+	ck_assert_uint_eq(VMM_EVENT_WORD_VECTOR(0x123456789abcdef0ULL), 0xf0);
+	ck_assert_uint_eq(VMM_EVENT_WORD_TYPE(0xffffffff00000b50ULL), 3);
+	ck_assert_uint_eq(VMM_EVENT_WORD_HAS_ERROR, 0x800);
+	ck_assert_uint_eq(VMM_EVENT_WORD_ERROR(0x1234567800000000ULL), 0x12345678);
 }
 END_TEST
 
@@ -307,6 +359,7 @@ int main(void)
 	tcase_add_test(tc, segment_layout);
 	tcase_add_test(tc, sregs_layout);
 	tcase_add_test(tc, run_layout);
+	tcase_add_test(tc, event_layout);
 	tcase_add_test(tc, system_ioctls);
 	tcase_add_test(tc, vm_ioctls);
 	tcase_add_test(tc, vcpu_ioctls);

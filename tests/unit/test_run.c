@@ -247,6 +247,8 @@ START_TEST(intr_resumes_unknown_stops)
 {
 	run->exit_reason = VMM_EXIT_INTR;
 	ck_assert_int_eq(dispatch(), 1);
+	run->exit_reason = VMM_EXIT_IRQ_WINDOW_OPEN;
+	ck_assert_int_eq(dispatch(), 1);
 	run->exit_reason = VMM_EXIT_UNKNOWN;
 	ck_assert_int_eq(dispatch(), 0);
 	ck_assert_int_eq(st.reason, VMM_STOP_BAD_EXIT);

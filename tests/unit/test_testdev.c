@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * test_testdev.c - unit tests of the test device (lib/dev/testdev.c):
- * the MMIO scratch page, the scratch I/O register and the I/O FIFO.
+ * the MMIO scratch page, the scratch I/O register, the I/O FIFO and the
+ * event request port.
  */
 #include <check.h>
 #include <errno.h>
@@ -123,6 +124,46 @@ START_TEST(fifo_capacity)
 }
 END_TEST
 
+/* Port 0xe8: a request for the run loop, decoded into struct vmm_event. */
+START_TEST(event_request)
+{
+	struct vmm_event ev;
+	int *result;
+
+	ck_assert(!vmm_bus_take_event(bus, &ev, &result));
+	wr(PIO, 0xec, 4, 0xdead000);
+	ck_assert_uint_eq(rd(PIO, 0xec, 4), 0xdead000);
+	/* #PF (14), type 3, error code 0x2 */
+	wr(PIO, 0xe8, 4, 14 | 3 << 8 | 1 << 11 | 0x2 << 16);
+	ck_assert_uint_eq(rd(PIO, 0xe8, 4), 1);		/* waiting */
+	ck_assert(vmm_bus_take_event(bus, &ev, &result));
+	ck_assert_uint_eq(ev.type, VMM_EVENT_EXCEPTION);
+	ck_assert_uint_eq(ev.vector, 14);
+	ck_assert_uint_eq(ev.flags, VMM_EVENT_F_ERROR_CODE);
+	ck_assert_uint_eq(ev.error_code, 2);
+	ck_assert_uint_eq(ev.cr2, 0xdead000);
+	ck_assert_uint_eq(ev.padding, 0);
+	ck_assert_uint_eq(ev.reserved, 0);
+	*result = -EINVAL;				/* what the run loop does */
+	ck_assert_uint_eq(rd(PIO, 0xe8, 4), (uint32_t)-EINVAL);
+	ck_assert(!vmm_bus_take_event(bus, &ev, &result));
+
+	/* An interrupt: no error code, no CR2; a second request waits. */
+	wr(PIO, 0xe8, 4, 0x40 | 1 << 8);
+	wr(PIO, 0xe8, 4, 0x41 | 1 << 8);
+	ck_assert_uint_eq(rd(PIO, 0xe8, 4), (uint32_t)-EBUSY);
+	ck_assert(vmm_bus_take_event(bus, &ev, &result));
+	ck_assert_uint_eq(ev.type, VMM_EVENT_EXTINT);
+	ck_assert_uint_eq(ev.vector, 0x40);
+	ck_assert_uint_eq(ev.flags, 0);
+	ck_assert_uint_eq(ev.cr2, 0);
+	/* Other widths and offsets: all-ones, no request. */
+	ck_assert_uint_eq(rd(PIO, 0xe9, 1), 0xff);
+	wr(PIO, 0xe8, 2, 0x40 | 1 << 8);
+	ck_assert(!vmm_bus_take_event(bus, &ev, &result));
+}
+END_TEST
+
 START_TEST(destroy_frees_ranges)
 {
 	uint8_t b;
@@ -130,6 +171,7 @@ START_TEST(destroy_frees_ranges)
 	vmm_testdev_destroy(td);
 	ck_assert_int_eq(vmm_bus_access(bus, PIO, 0xe0, &b, 1, false), -ENOENT);
 	ck_assert_int_eq(vmm_bus_access(bus, PIO, 0xe4, &b, 1, false), -ENOENT);
+	ck_assert_int_eq(vmm_bus_access(bus, PIO, 0xe8, &b, 1, false), -ENOENT);
 	ck_assert_int_eq(vmm_bus_access(bus, MMIO, PAGE, &b, 1, false), -ENOENT);
 	ck_assert_int_eq(vmm_testdev_create(bus, &td), 0);
 }
@@ -148,6 +190,7 @@ int main(void)
 	tcase_add_test(tc, scratch_register);
 	tcase_add_test(tc, fifo_order);
 	tcase_add_test(tc, fifo_capacity);
+	tcase_add_test(tc, event_request);
 	tcase_add_test(tc, destroy_frees_ranges);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * desc64.h - the 64-bit guests' IDT: exceptions 0-31 go to a handler a
- * test installed, or else end the test with a FAIL line.
+ * desc64.h - the 64-bit guests' IDT: exceptions 0-31 and interrupts
+ * 32-255 go to a handler a test installed, or else end the test with a
+ * FAIL line.  All are interrupt gates: IF is clear in a handler.
  */
 #ifndef GUEST_DESC64_H
 #define GUEST_DESC64_H
@@ -18,7 +19,7 @@ struct ex_regs {
 
 typedef void (*exception_handler)(struct ex_regs *regs);
 
-/* Install fn for vector (0-31); NULL restores the default (FAIL, exit). */
+/* Install fn for vector (0-255); NULL restores the default (FAIL, exit). */
 void handle_exception(unsigned int vector, exception_handler fn);
 
 #endif /* GUEST_DESC64_H */
