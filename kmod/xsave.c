@@ -13,6 +13,8 @@
  *   XSETBV  the host's XCR0 again, if it was changed
  *   XSAVE   the guest's components (XSAVEOPT when the CPU has it)
  *
+ * (plus one XGETBV after the exit, for CPUs that let XSETBV through).
+ *
  * The components moved are the guest's XCR0 plus x87 and SSE always: a
  * guest with XCR0 = 1 still uses XMM registers (CR4.OSFXSR enables them,
  * SDM Vol. 1 13.3), but under its XCR0 XRSTOR/XSAVE could not move them.
@@ -137,10 +139,22 @@ void vmm_fpu_reset(struct vmm_vcpu *vcpu)
 		guest_xsave(vcpu)->header.xfeatures = XFEAT_FP | XFEAT_SSE;
 }
 
-/* What XRSTOR/XSAVE move for this guest (see the top of the file). */
+/*
+ * What XRSTOR/XSAVE move for this guest (see the top of the file); never
+ * more than the area holds, even with an XCR0 set behind our back
+ * (vmm_fpu_save_guest).
+ */
 static u64 guest_rfbm(struct vmm_vcpu *vcpu)
 {
-	return vcpu->xcr0 | XFEAT_FP | XFEAT_SSE;
+	return (vcpu->xcr0 | XFEAT_FP | XFEAT_SSE) & vmm_xcr0_supported;
+}
+
+/* The guest's XCR0 becomes val: components turned off come back in their
+ * initial state (their XSTATE_BV bits cleared). */
+static void guest_set_xcr0(struct vmm_vcpu *vcpu, u64 val)
+{
+	guest_xsave(vcpu)->header.xfeatures &= val | XFEAT_FP | XFEAT_SSE;
+	vcpu->xcr0 = val;
 }
 
 static inline void vmm_xrstor(struct xregs_state *x, u64 mask)
@@ -180,12 +194,25 @@ void vmm_fpu_load_guest(struct vmm_vcpu *vcpu)
 /* Interrupts off, after the exit: the guest's state out, host XCR0 back. */
 void vmm_fpu_save_guest(struct vmm_vcpu *vcpu)
 {
+	u64 xcr0;
+
 	if (!vmm_xcr0_supported) {
 		asm volatile("fxsaveq %0"
 			     : "=m" (*(struct fxregs_state *)vcpu->fpu));
 		return;
 	}
-	if (vcpu->xcr0 != vmm_host_xcr0)
+	/*
+	 * XSETBV should always exit (APM 15.9, SDM 25.1.3), but the AMD lab's
+	 * emulated CPU (QEMU 7.2 TCG) ignores the XSETBV intercept and runs
+	 * it, so XCR0 may hold a value the guest set itself.  One XGETBV
+	 * notices: keep what the guest has, as that CPU checked it.
+	 */
+	xcr0 = xgetbv(XCR_XFEATURE_ENABLED_MASK);
+	if (unlikely(xcr0 != vcpu->xcr0)) {
+		pr_warn_once("XSETBV ran in a guest without an exit: this CPU ignores the XSETBV intercept\n");
+		guest_set_xcr0(vcpu, xcr0);
+	}
+	if (xcr0 != vmm_host_xcr0)
 		xsetbv(XCR_XFEATURE_ENABLED_MASK, vmm_host_xcr0);
 	vmm_xsave(guest_xsave(vcpu), guest_rfbm(vcpu));
 }
@@ -212,9 +239,7 @@ int vmm_xsetbv_exit(struct vmm_vcpu *vcpu, int cpl)
 		vmm_ops->inject_exception(vcpu, X86_TRAP_GP, true, 0, 0);
 		return 1;
 	}
-	/* A component turned off comes back in its initial state. */
-	guest_xsave(vcpu)->header.xfeatures &= val | XFEAT_FP | XFEAT_SSE;
-	vcpu->xcr0 = val;
+	guest_set_xcr0(vcpu, val);
 	vmm_ops->skip_insn(vcpu, 3);	/* 0f 01 d1 */
 	return 1;
 }

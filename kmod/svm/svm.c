@@ -145,6 +145,22 @@ static const u32 svm_direct_msrs[] = {
 	MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP,
 };
 
+/*
+ * Of those, the ones whose WRMSR must #GP for a non-canonical address
+ * (APM Vol. 2 "WRMSR", 5.3.1): writes exit so that msr.c checks them
+ * even on a CPU that does not (QEMU's TCG does not); reads stay direct.
+ */
+static const u32 svm_checked_write_msrs[] = {
+	MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE, MSR_LSTAR, MSR_CSTAR,
+};
+
+static void svm_msrpm_intercept_write(u8 *msrpm, u32 msr)
+{
+	u32 bit = (msr < 0x2000 ? 0 : 0x800 * 8) + (msr & 0x1fff) * 2 + 1;
+
+	msrpm[bit / 8] |= 1 << (bit % 8);
+}
+
 static int svm_alloc_pages(void)
 {
 	struct svm_cpu_data *sd;
@@ -171,6 +187,8 @@ static int svm_alloc_pages(void)
 	memset(msrpm, 0xff, PAGE_SIZE << SVM_MSRPM_ORDER);
 	for (i = 0; i < ARRAY_SIZE(svm_direct_msrs); i++)
 		svm_msrpm_allow(msrpm, svm_direct_msrs[i]);
+	for (i = 0; i < ARRAY_SIZE(svm_checked_write_msrs); i++)
+		svm_msrpm_intercept_write(msrpm, svm_checked_write_msrs[i]);
 	return 0;
 }
 
