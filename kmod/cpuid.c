@@ -20,22 +20,47 @@
 #define MAX_EXT_LEAF		0x80000008
 #define HV_LEAF			0x40000000
 
-/* Leaf 1 ECX bits hidden: no VMX/SMX, no x2APIC/TSC deadline (no local
- * APIC yet), no XSAVE/AVX (XCR0 not switched), no MONITOR, no PDCM. */
-#define L1_ECX_HIDE	(BIT(3) | BIT(4) | BIT(5) | BIT(6) | BIT(7) | BIT(8) | \
-			 BIT(12) | BIT(15) | BIT(18) | BIT(21) | BIT(24) | \
-			 BIT(26) | BIT(27) | BIT(28) | BIT(29))
+/* Leaf 1 ECX bits hidden: DTES64, MONITOR, DS-CPL, VMX, SMX, EIST, TM2,
+ * SDBG, xTPR, PDCM (no PMU), DCA, x2APIC and TSC deadline (no local APIC
+ * yet); OSXSAVE is the guest's CR4.OSXSAVE at CPUID time; XSAVE, AVX,
+ * FMA and F16C are shown below when vmm switches the YMM state. */
+#define L1_ECX_HIDE	(BIT(2) | BIT(3) | BIT(4) | BIT(5) | BIT(6) | BIT(7) | \
+			 BIT(8) | BIT(11) | BIT(12) | BIT(14) | BIT(15) | \
+			 BIT(18) | BIT(21) | BIT(24) | BIT(26) | BIT(27) | \
+			 BIT(28) | BIT(29))
+#define L1_ECX_FMA	BIT(12)
+#define L1_ECX_XSAVE	BIT(26)
+#define L1_ECX_OSXSAVE	BIT(27)
+#define L1_ECX_AVX	BIT(28)
+#define L1_ECX_F16C	BIT(29)
 #define L1_ECX_HYPERVISOR	BIT(31)
-/* Leaf 1 EDX: no DS, ACPI thermal, TM, PBE. */
-#define L1_EDX_HIDE	(BIT(21) | BIT(22) | BIT(29) | BIT(31))
-/* Leaf 7.0 EBX kept: FSGSBASE, BMI1, SMEP, BMI2, ERMS, RDSEED, ADX, SMAP,
- * CLFLUSHOPT, CLWB, SHA.  Everything else (AVX2, AVX-512, MPX, ...) goes. */
+/* Leaf 1 EDX: no MCA (no MCG_* MSRs), DS, ACPI thermal, TM, PBE. */
+#define L1_EDX_HIDE	(BIT(14) | BIT(21) | BIT(22) | BIT(29) | BIT(31))
+/* Leaf 7.0 EBX kept: FSGSBASE, TSC_ADJUST (emulated, msr.c), BMI1, SMEP,
+ * BMI2, ERMS, RDSEED, ADX, SMAP, CLFLUSHOPT, CLWB, SHA; AVX2 with AVX.
+ * Everything else (AVX-512, MPX, ...) goes. */
 #define L7_EBX_KEEP	(BIT(0) | BIT(3) | BIT(7) | BIT(8) | BIT(9) | \
 			 BIT(18) | BIT(19) | BIT(20) | BIT(23) | BIT(24) | \
 			 BIT(29))
-/* 0x80000001 ECX hidden: SVM, SKINIT, WDT, LWP, TOPOEXT, perf counters. */
-#define E1_ECX_HIDE	(BIT(2) | BIT(12) | BIT(13) | BIT(15) | BIT(22) | \
-			 BIT(23) | BIT(24) | BIT(28))
+#define L7_EBX_TSC_ADJUST	BIT(1)
+#define L7_EBX_AVX2	BIT(5)
+#define L7_ECX_RDPID	BIT(22)
+/* Leaf 7.0 EDX: IBRS/IBPB, STIBP, SSBD when the host has them (msr.c). */
+#define L7_EDX_SPEC	(BIT(26) | BIT(27) | BIT(31))
+/* 0x80000001 ECX hidden: SVM, OSVW, IBS, SKINIT, WDT, LWP, TOPOEXT, perf
+ * counters, data breakpoint extensions; XOP and FMA4 without AVX. */
+#define E1_ECX_HIDE	(BIT(2) | BIT(9) | BIT(10) | BIT(12) | BIT(13) | \
+			 BIT(15) | BIT(22) | BIT(23) | BIT(24) | BIT(26) | \
+			 BIT(28))
+#define E1_ECX_AVX_ONLY	(BIT(11) | BIT(16))
+#define E1_EDX_RDTSCP	BIT(27)
+/* 0x80000008 EBX: IBPB, IBRS, STIBP, SSBD when the host has them. */
+#define E8_EBX_SPEC	(BIT(12) | BIT(14) | BIT(15) | BIT(24))
+/* 0xD.1 EAX: XSAVEOPT, XSAVEC; never XSAVES (no IA32_XSS). */
+#define D1_EAX_KEEP	(BIT(0) | BIT(1))
+#define D1_EAX_XSAVEC	BIT(1)
+
+#define XFEAT_YMM	BIT_ULL(2)
 
 static void add_entry(struct vmm_vm *vm, u32 func, u32 index, u32 flags,
 		      u32 eax, u32 ebx, u32 ecx, u32 edx)
@@ -62,9 +87,40 @@ static void add_host_leaf(struct vmm_vm *vm, u32 func)
 	add_entry(vm, func, 0, 0, a, b, c, d);
 }
 
+/*
+ * Leaf 0xD (SDM Vol. 1 13.2) from the XCR0 bits vmm supports.  Sub-leaf
+ * 0 EBX (and 1 EBX) depend on the guest's XCR0 and are filled in at
+ * CPUID time (vmm_cpuid_lookup).
+ */
+static void cpuid_add_xsave(struct vmm_vm *vm)
+{
+	u64 xcr0 = vmm_xcr0_supported;
+	u32 a, b, c, d;
+	int i;
+
+	add_entry(vm, 0xd, 0, VMM_CPUID_SIGNIFICANT_INDEX, (u32)xcr0,
+		  vmm_xsave_size(1, false), vmm_xsave_size(xcr0, false),
+		  xcr0 >> 32);
+	cpuid_count(0xd, 1, &a, &b, &c, &d);
+	add_entry(vm, 0xd, 1, VMM_CPUID_SIGNIFICANT_INDEX, a & D1_EAX_KEEP,
+		  0, 0, 0);
+	for (i = 2; i < 64; i++) {
+		if (!(xcr0 & BIT_ULL(i)))
+			continue;
+		cpuid_count(0xd, i, &a, &b, &c, &d);
+		/* size, offset, ECX bit 1 (64-byte aligned when compacted);
+		 * ECX bit 0 (supervisor state) is never set for these. */
+		add_entry(vm, 0xd, i, VMM_CPUID_SIGNIFICANT_INDEX, a, b,
+			  c & BIT(1), 0);
+	}
+}
+
 /* The default policy of a new VM. */
 int vmm_cpuid_init(struct vmm_vm *vm)
 {
+	bool ymm = vmm_xcr0_supported & XFEAT_YMM;
+	/* TSC_AUX is the guest's only where RDTSCP/RDPID work (msr.c). */
+	bool rdtscp = vmm_ops->has_rdtscp();
 	u32 a, b, c, d, max, i;
 
 	vm->cpuid = kcalloc(VMM_MAX_CPUID, sizeof(*vm->cpuid),
@@ -81,6 +137,10 @@ int vmm_cpuid_init(struct vmm_vm *vm)
 	cpuid(1, &a, &b, &c, &d);
 	b = (b & 0x0000ffff) | (1 << 16);	/* one logical CPU */
 	c = (c & ~L1_ECX_HIDE) | L1_ECX_HYPERVISOR;
+	if (vmm_xcr0_supported)
+		c |= L1_ECX_XSAVE;
+	if (ymm)
+		c |= cpuid_ecx(1) & (L1_ECX_AVX | L1_ECX_FMA | L1_ECX_F16C);
 	d &= ~L1_EDX_HIDE;
 	add_entry(vm, 1, 0, 0, a, b, c, d);
 
@@ -98,10 +158,14 @@ int vmm_cpuid_init(struct vmm_vm *vm)
 	}
 	if (max >= 7) {
 		cpuid_count(7, 0, &a, &b, &c, &d);
-		add_entry(vm, 7, 0, VMM_CPUID_SIGNIFICANT_INDEX,
-			  0, b & L7_EBX_KEEP, 0, 0);
+		add_entry(vm, 7, 0, VMM_CPUID_SIGNIFICANT_INDEX, 0,
+			  (b & (L7_EBX_KEEP | (ymm ? L7_EBX_AVX2 : 0))) |
+			  L7_EBX_TSC_ADJUST,
+			  rdtscp ? c & L7_ECX_RDPID : 0, d & L7_EDX_SPEC);
 	}
-	/* Leaves 5 (MONITOR), 6 (power), 0xA (PMU), 0xB, 0xD (XSAVE): zero. */
+	if (max >= 0xd && vmm_xcr0_supported)
+		cpuid_add_xsave(vm);
+	/* Leaves 5 (MONITOR), 6 (power), 0xA (PMU), 0xB: zero. */
 
 	/* The hypervisor leaf: "vmmvmmvmmvmm" in EBX, ECX, EDX. */
 	add_entry(vm, HV_LEAF, 0, 0, HV_LEAF, 0x766d6d76, 0x6d766d6d,
@@ -113,14 +177,18 @@ int vmm_cpuid_init(struct vmm_vm *vm)
 	max = min_t(u32, max, MAX_EXT_LEAF);
 	add_entry(vm, 0x80000000, 0, 0, max, b, c, d);
 	cpuid(0x80000001, &a, &b, &c, &d);
-	add_entry(vm, 0x80000001, 0, 0, a, b, c & ~E1_ECX_HIDE, d);
+	c &= ~(E1_ECX_HIDE | (ymm ? 0 : E1_ECX_AVX_ONLY));
+	if (!rdtscp)
+		d &= ~E1_EDX_RDTSCP;
+	add_entry(vm, 0x80000001, 0, 0, a, b, c, d);
 	for (i = 0x80000002; i <= max; i++) {
 		cpuid(i, &a, &b, &c, &d);
 		if (i == 0x80000007) {		/* only invariant TSC */
 			a = b = c = 0;
 			d &= BIT(8);
-		} else if (i == 0x80000008) {	/* address sizes only */
-			b = c = d = 0;
+		} else if (i == 0x80000008) {	/* address sizes, spec. ctrl */
+			b &= E8_EBX_SPEC;
+			c = d = 0;
 		}
 		add_entry(vm, i, 0, 0, a, b, c, d);
 	}
@@ -162,8 +230,30 @@ void vmm_cpuid_lookup(struct vmm_vcpu *vcpu, u32 func, u32 index,
 	}
 	mutex_unlock(&vm->lock);
 
-	if (func == 1)		/* initial APIC ID = vCPU id */
+	if (func == 1) {	/* initial APIC ID = vCPU id */
 		*ebx = (*ebx & 0x00ffffff) | (vcpu->id << 24);
+		/* SDM Vol. 2A CPUID: OSXSAVE reflects CR4.OSXSAVE. */
+		*ecx &= ~L1_ECX_OSXSAVE;
+		if ((*ecx & L1_ECX_XSAVE) &&
+		    (vmm_ops->get_cr4(vcpu) & X86_CR4_OSXSAVE))
+			*ecx |= L1_ECX_OSXSAVE;
+	}
+	/* SDM Vol. 1 13.2: the sizes for the XCR0 the guest has now. */
+	if (e && func == 0xd && index == 0)
+		*ebx = vmm_xsave_size(vcpu->xcr0, false);
+	if (e && func == 0xd && index == 1)
+		*ebx = (*eax & D1_EAX_XSAVEC) ?
+		       vmm_xsave_size(vcpu->xcr0, true) : 0;
+}
+
+/* Does the VM's policy show bit 'bit' of register 'reg' (VMM_CPUID_*)? */
+bool vmm_cpuid_has(struct vmm_vcpu *vcpu, u32 func, u32 index, int reg,
+		   int bit)
+{
+	u32 r[4];
+
+	vmm_cpuid_lookup(vcpu, func, index, &r[0], &r[1], &r[2], &r[3]);
+	return r[reg] & BIT(bit);
 }
 
 /* The CPUID exit: EAX/ECX in, EAX..EDX out (upper halves cleared). */
@@ -178,6 +268,25 @@ int vmm_cpuid_exit(struct vmm_vcpu *vcpu)
 	vcpu->regs[VMM_RCX] = c;
 	vcpu->regs[VMM_RDX] = d;
 	return 1;
+}
+
+/*
+ * Two entries for the same leaf are ambiguous: same function, unless
+ * both have VMM_CPUID_SIGNIFICANT_INDEX and different indexes.
+ */
+static bool cpuid_duplicate(const struct vmm_cpuid_entry *e, u32 n)
+{
+	u32 i;
+
+	for (i = 0; i < n; i++) {
+		if (e[i].function != e[n].function)
+			continue;
+		if ((e[i].flags & e[n].flags & VMM_CPUID_SIGNIFICANT_INDEX) &&
+		    e[i].index != e[n].index)
+			continue;
+		return true;
+	}
+	return false;
 }
 
 int vmm_cpuid_set(struct vmm_vm *vm, const struct vmm_cpuid *c)
@@ -199,7 +308,7 @@ int vmm_cpuid_set(struct vmm_vm *vm, const struct vmm_cpuid *c)
 	}
 	for (i = 0; i < c->nent; i++) {
 		if ((e[i].flags & ~VMM_CPUID_SIGNIFICANT_INDEX) ||
-		    e[i].reserved) {
+		    e[i].reserved || cpuid_duplicate(e, i)) {
 			kfree(e);
 			return -EINVAL;
 		}

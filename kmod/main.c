@@ -42,6 +42,8 @@ static long vmm_check_cap(unsigned long cap)
 		return 1;
 	case VMM_CAP_MAX_CPUID:
 		return VMM_MAX_CPUID;
+	case VMM_CAP_XSAVE:
+		return vmm_xcr0_supported;
 	default:
 		return 0;
 	}
@@ -190,6 +192,8 @@ static int __init vmm_init(void)
 		return -ENODEV;
 
 	vmm_vm_list_init();
+	vmm_xsave_setup();		/* XCR0 vmm supports (xsave.c) */
+	vmm_msr_setup();		/* host SPEC_CTRL features (msr.c) */
 	r = vmm_ops->hardware_setup();	/* prints its own reason on error */
 	if (r)
 		return r;

@@ -11,7 +11,8 @@
  *     signal pending?          -> VMM_EXIT_INTR, -EINTR
  *     need_resched()?          -> cond_resched() (preempt notifiers
  *                                 reload per-CPU state if we move)
- *     FPU to guest, interrupts off, mode = IN_GUEST, requests
+ *     FPU to guest, interrupts off, guest XCR0 (xsave.c),
+ *     mode = IN_GUEST, requests, guest SPEC_CTRL (msr.c)
  *     events to inject, windows  -> events.c
  *     backend->run()           -> VMRUN / VMLAUNCH
  *     mode = OUTSIDE, interrupts on (host IRQs/NMIs taken here), FPU back
@@ -47,6 +48,7 @@ static void vmm_sched_in(struct preempt_notifier *pn, int cpu)
 
 	vcpu->cpu = cpu;
 	vmm_ops->vcpu_load(vcpu, cpu);
+	vmm_msr_load(vcpu);
 }
 
 static void vmm_sched_out(struct preempt_notifier *pn,
@@ -54,6 +56,7 @@ static void vmm_sched_out(struct preempt_notifier *pn,
 {
 	struct vmm_vcpu *vcpu = pn_to_vcpu(pn);
 
+	vmm_msr_put(vcpu);
 	vmm_ops->vcpu_put(vcpu);
 	vcpu->cpu = -1;
 }
@@ -143,17 +146,6 @@ int vmm_check_sregs(const struct vmm_sregs *s,
 	return 0;
 }
 
-/* Guest FPU state: kernel_fpu_begin() saved the user's (SDM Vol. 1 10.5). */
-static inline void vmm_fxrstor(struct fxregs_state *fx)
-{
-	asm volatile("fxrstorq %0" : : "m" (*fx));
-}
-
-static inline void vmm_fxsave(struct fxregs_state *fx)
-{
-	asm volatile("fxsaveq %0" : "=m" (*fx));
-}
-
 /*
  * PKRU is not switched by VMRUN/VMLAUNCH, and a guest may set CR4.PKE
  * and WRPKRU whatever CPUID says: keep its value apart from the host's.
@@ -184,9 +176,10 @@ static void vmm_vcpu_enter(struct vmm_vcpu *vcpu)
 {
 	u32 host_pkru;
 
+	/* kernel_fpu_begin() saved the user's FPU state (xsave.c). */
 	kernel_fpu_begin();
 	local_irq_disable();
-	vmm_fxrstor(&vcpu->fx);
+	vmm_fpu_load_guest(vcpu);
 	host_pkru = vmm_pkru_enter(vcpu);
 
 	smp_store_mb(vcpu->mode, VMM_IN_GUEST);
@@ -195,12 +188,14 @@ static void vmm_vcpu_enter(struct vmm_vcpu *vcpu)
 
 	vmm_events_before_entry(vcpu);
 	trace_vmm_entry(vcpu->id, vcpu->rip);
+	vmm_spec_ctrl_enter(vcpu);
 	vmm_ops->run(vcpu);
+	vmm_spec_ctrl_exit(vcpu);
 	vmm_events_after_exit(vcpu);
 
 	smp_store_release(&vcpu->mode, VMM_OUTSIDE_GUEST);
 	vmm_pkru_exit(vcpu, host_pkru);
-	vmm_fxsave(&vcpu->fx);
+	vmm_fpu_save_guest(vcpu);
 	local_irq_enable();
 	kernel_fpu_end();
 	vcpu->stat_exits++;
@@ -231,6 +226,7 @@ static int vmm_vcpu_run(struct vmm_vcpu *vcpu)
 	preempt_disable();
 	vcpu->cpu = smp_processor_id();
 	vmm_ops->vcpu_load(vcpu, vcpu->cpu);
+	vmm_msr_load(vcpu);
 	preempt_notifier_register(&vcpu->pn);
 	preempt_enable();
 
@@ -256,6 +252,7 @@ static int vmm_vcpu_run(struct vmm_vcpu *vcpu)
 
 	preempt_disable();
 	preempt_notifier_unregister(&vcpu->pn);
+	vmm_msr_put(vcpu);
 	vmm_ops->vcpu_put(vcpu);
 	vcpu->cpu = -1;
 	preempt_enable();
@@ -423,18 +420,11 @@ void vmm_vcpu_destroy(struct vmm_vcpu *vcpu)
 
 	vmm_ops->vcpu_free(vcpu);
 	vmm_mmu_free_cache(vcpu);
+	vmm_fpu_free(vcpu);
 	for (i = 0; i < VMM_RUN_PAGES; i++)
 		if (vcpu->run_pages[i])
 			__free_page(vcpu->run_pages[i]);
 	kfree(vcpu);
-}
-
-/* The x86 reset state of the x87/SSE unit (SDM Vol. 3A 9.1.1, Table 9-1). */
-static void vmm_vcpu_reset_fpu(struct vmm_vcpu *vcpu)
-{
-	memset(&vcpu->fx, 0, sizeof(vcpu->fx));
-	vcpu->fx.cwd = 0x37f;
-	vcpu->fx.mxcsr = 0x1f80;
 }
 
 int vmm_vcpu_create(struct vmm_vm *vm, unsigned long id)
@@ -463,13 +453,16 @@ int vmm_vcpu_create(struct vmm_vm *vm, unsigned long id)
 	}
 	vcpu->run = page_address(vcpu->run_pages[0]);
 	vcpu->io_data = page_address(vcpu->run_pages[1]);
+	r = vmm_fpu_alloc(vcpu);
+	if (r)
+		goto err_free;
 
 	r = vmm_ops->vcpu_create(vcpu);
 	if (r)
 		goto err_free;
 
 	/* Reset state (SDM Vol. 3A 9.1.1): EDX holds the CPUID signature. */
-	vmm_vcpu_reset_fpu(vcpu);
+	vmm_fpu_reset(vcpu);
 	vcpu->rip = 0xfff0;
 	vcpu->rflags = VMM_RFLAGS_FIXED;
 	vmm_cpuid_lookup(vcpu, 1, 0, &eax, &ebx, &ecx, &edx);
@@ -501,6 +494,7 @@ err_unlock:
 	mutex_unlock(&vm->lock);
 	vmm_ops->vcpu_free(vcpu);
 err_free:
+	vmm_fpu_free(vcpu);
 	for (i = 0; i < VMM_RUN_PAGES; i++)
 		if (vcpu->run_pages[i])
 			__free_page(vcpu->run_pages[i]);

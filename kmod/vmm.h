@@ -22,6 +22,7 @@
 #include <linux/preempt.h>
 #include <linux/cpumask.h>
 #include <linux/list.h>
+#include <linux/bits.h>
 #include <asm/fpu/types.h>
 
 #include "../uapi/vmm.h"
@@ -146,6 +147,15 @@ struct vmm_msr_state {
 	u64 mtrr_def_type;
 	u64 mtrr_var[16];	/* 0x200-0x20f: base/mask pairs */
 	u64 mtrr_fixed[11];
+	u64 misc_enable;
+	u64 tsc_offset;		/* guest TSC = host TSC + tsc_offset */
+	u64 tsc_adjust;		/* IA32_TSC_ADJUST (SDM Vol. 3B 18.17.3) */
+	u64 tsc_aux;		/* loaded while the vCPU is (msr.c) */
+	u64 spec_ctrl;		/* loaded around entries when != host's */
+	/* Host values while the vCPU is loaded (vmm_msr_load). */
+	u64 host_tsc_aux;
+	u64 host_spec_ctrl;
+	bool loaded;
 };
 
 struct vmm_vcpu {
@@ -158,7 +168,10 @@ struct vmm_vcpu {
 	u64 regs[VMM_NR_REGS];
 	u64 rip;
 	u64 rflags;
-	struct fxregs_state fx __aligned(16);	/* guest x87/SSE state */
+	/* Guest x87/SSE/AVX state: an XSAVE area (standard format, 64-byte
+	 * aligned) sized from CPUID 0xD, or an FXSAVE area without XSAVE. */
+	void *fpu;
+	u64 xcr0;				/* guest XCR0 (1 at reset) */
 	u32 pkru;				/* guest PKRU (0 at reset) */
 
 	struct vmm_run *run;		/* page 0 of the vCPU mmap */
@@ -260,6 +273,22 @@ struct vmm_backend_ops {
 	bool (*pte_present)(u64 pte);
 	bool (*pte_writable)(u64 pte);
 	phys_addr_t (*pte_addr)(u64 pte);
+
+	/*
+	 * MSRs that live in the VMCB/VMCS (EFER, PAT, ...): 0, -EINVAL for
+	 * a value the MSR refuses (#GP), -ENOENT when not the backend's
+	 * (msr.c then tries its own).
+	 */
+	int (*get_msr)(struct vmm_vcpu *vcpu, u32 msr, u64 *val);
+	int (*set_msr)(struct vmm_vcpu *vcpu, u32 msr, u64 val);
+	/* Program the guest TSC offset (TSC_OFFSET / VMCB tsc_offset). */
+	void (*set_tsc_offset)(struct vmm_vcpu *vcpu, u64 offset);
+	/* Step over the exiting instruction of 'len' bytes. */
+	void (*skip_insn)(struct vmm_vcpu *vcpu, unsigned int len);
+	/* The guest's CR4 as it sees it (CPUID's OSXSAVE, XSETBV). */
+	u64 (*get_cr4)(struct vmm_vcpu *vcpu);
+	/* Guest RDTSCP/RDPID work (VMX: the "enable RDTSCP" control). */
+	bool (*has_rdtscp)(void);
 };
 
 extern const struct vmm_backend_ops *vmm_ops;
@@ -302,12 +331,40 @@ int vmm_cpuid_get(struct vmm_vm *vm, struct vmm_cpuid *c);
 void vmm_cpuid_lookup(struct vmm_vcpu *vcpu, u32 func, u32 index,
 		      u32 *eax, u32 *ebx, u32 *ecx, u32 *edx);
 int vmm_cpuid_exit(struct vmm_vcpu *vcpu);
+/* Register numbers for vmm_cpuid_has(). */
+enum { VMM_CPUID_EAX, VMM_CPUID_EBX, VMM_CPUID_ECX, VMM_CPUID_EDX };
+bool vmm_cpuid_has(struct vmm_vcpu *vcpu, u32 func, u32 index, int reg,
+		   int bit);
 
-/* msr.c: 0, or -ENOENT for an MSR the backend must handle or #GP. */
+/* msr.c: 0, -EINVAL (#GP) or -ENOENT for an MSR nobody has (#GP). */
 void vmm_msr_reset(struct vmm_vcpu *vcpu);
 int vmm_msr_get(struct vmm_vcpu *vcpu, u32 msr, u64 *val);
 int vmm_msr_set(struct vmm_vcpu *vcpu, u32 msr, u64 val);
 bool vmm_pat_valid(u64 val);
+bool vmm_canonical(u64 v);
+int vmm_msr_exit(struct vmm_vcpu *vcpu, bool write);
+void vmm_msr_load(struct vmm_vcpu *vcpu);
+void vmm_msr_put(struct vmm_vcpu *vcpu);
+void vmm_spec_ctrl_enter(struct vmm_vcpu *vcpu);
+void vmm_spec_ctrl_exit(struct vmm_vcpu *vcpu);
+void vmm_msr_setup(void);
+/* Host speculation-control features (msr.c), VMM_SPEC_*. */
+extern u32 vmm_host_spec;
+#define VMM_SPEC_IBRS		BIT(0)
+#define VMM_SPEC_STIBP		BIT(1)
+#define VMM_SPEC_SSBD		BIT(2)
+#define VMM_SPEC_IBPB		BIT(3)
+
+/* xsave.c: the guest's XCR0 and x87/SSE/AVX state. */
+extern u64 vmm_xcr0_supported;		/* 0: host without XSAVE */
+void vmm_xsave_setup(void);
+int vmm_fpu_alloc(struct vmm_vcpu *vcpu);
+void vmm_fpu_free(struct vmm_vcpu *vcpu);
+void vmm_fpu_reset(struct vmm_vcpu *vcpu);
+void vmm_fpu_load_guest(struct vmm_vcpu *vcpu);
+void vmm_fpu_save_guest(struct vmm_vcpu *vcpu);
+int vmm_xsetbv_exit(struct vmm_vcpu *vcpu, int cpl);
+u32 vmm_xsave_size(u64 xcr0, bool compacted);
 
 /* emulate.c */
 int vmm_emulate_mmio(struct vmm_vcpu *vcpu, u64 gpa, bool write,

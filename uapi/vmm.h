@@ -51,6 +51,7 @@
 #define VMM_CAP_MAX_CPUID	6	/* value: entries in a CPUID policy */
 #define VMM_CAP_STRING_IO	7	/* rep ins/outs handled via data page */
 #define VMM_CAP_EVENTS		8	/* VMM_QUEUE_EVENT, VMM_GET_EVENTS */
+#define VMM_CAP_XSAVE		10	/* value: the XCR0 bits a guest may set */
 
 /* Backends, in vmm_info.backend. */
 #define VMM_BACKEND_SVM		1	/* AMD-V with NPT */

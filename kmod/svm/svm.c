@@ -145,6 +145,22 @@ static const u32 svm_direct_msrs[] = {
 	MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP,
 };
 
+/*
+ * Of those, the ones whose WRMSR must #GP for a non-canonical address
+ * (APM Vol. 2 "WRMSR", 5.3.1): writes exit so that msr.c checks them
+ * even on a CPU that does not (QEMU's TCG does not); reads stay direct.
+ */
+static const u32 svm_checked_write_msrs[] = {
+	MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE, MSR_LSTAR, MSR_CSTAR,
+};
+
+static void svm_msrpm_intercept_write(u8 *msrpm, u32 msr)
+{
+	u32 bit = (msr < 0x2000 ? 0 : 0x800 * 8) + (msr & 0x1fff) * 2 + 1;
+
+	msrpm[bit / 8] |= 1 << (bit % 8);
+}
+
 static int svm_alloc_pages(void)
 {
 	struct svm_cpu_data *sd;
@@ -171,6 +187,8 @@ static int svm_alloc_pages(void)
 	memset(msrpm, 0xff, PAGE_SIZE << SVM_MSRPM_ORDER);
 	for (i = 0; i < ARRAY_SIZE(svm_direct_msrs); i++)
 		svm_msrpm_allow(msrpm, svm_direct_msrs[i]);
+	for (i = 0; i < ARRAY_SIZE(svm_checked_write_msrs); i++)
+		svm_msrpm_intercept_write(msrpm, svm_checked_write_msrs[i]);
 	return 0;
 }
 
@@ -273,7 +291,6 @@ static void svm_init_control(struct vmm_vcpu *vcpu)
 	/* APM 15.25.3: nested paging on, with our table as nCR3. */
 	vmcb->control.nested_ctl = SVM_NP_ENABLE;
 	vmcb->control.nested_cr3 = vcpu->vm->npt_root_pa;
-	vmcb->control.tsc_offset = -rdtsc();
 }
 
 static int svm_vcpu_create(struct vmm_vcpu *vcpu)
@@ -721,6 +738,8 @@ static u64 svm_guest_cr4_mask(void)
 		m |= X86_CR4_SMEP;
 	if (boot_cpu_has(X86_FEATURE_SMAP))
 		m |= X86_CR4_SMAP;
+	if (vmm_xcr0_supported)		/* XSETBV is emulated (xsave.c) */
+		m |= X86_CR4_OSXSAVE;
 	return m;
 }
 
@@ -760,6 +779,17 @@ static int svm_set_sregs(struct vmm_vcpu *vcpu, const struct vmm_sregs *s)
 	/* New paging state: forget translations made under the old one. */
 	svm_flush_tlb(vcpu);
 	return 0;
+}
+
+static u64 svm_get_cr4(struct vmm_vcpu *vcpu)
+{
+	return to_svm(vcpu)->vmcb->save.cr4;
+}
+
+/* RDTSCP is not intercepted (APM 15.9): it reads the guest's TSC_AUX. */
+static bool svm_has_rdtscp(void)
+{
+	return true;
 }
 
 /* ---- NPT entry format (APM 15.25.5: long-mode entries, U=1) -------- */
@@ -834,4 +864,10 @@ const struct vmm_backend_ops svm_backend_ops = {
 	.pte_present		= svm_pte_present,
 	.pte_writable		= svm_pte_writable,
 	.pte_addr		= svm_pte_addr,
+	.get_msr		= svm_get_msr,
+	.set_msr		= svm_set_msr,
+	.set_tsc_offset		= svm_set_tsc_offset,
+	.skip_insn		= svm_skip_insn,
+	.get_cr4		= svm_get_cr4,
+	.has_rdtscp		= svm_has_rdtscp,
 };

@@ -265,6 +265,9 @@ int svm_handle_exit(struct vmm_vcpu *vcpu);
 
 /* svm_msr.c */
 int svm_msr_exit(struct vmm_vcpu *vcpu);
+int svm_get_msr(struct vmm_vcpu *vcpu, u32 msr, u64 *val);
+int svm_set_msr(struct vmm_vcpu *vcpu, u32 msr, u64 val);
+void svm_set_tsc_offset(struct vmm_vcpu *vcpu, u64 offset);
 
 /* vmenter.S */
 void __svm_vcpu_run(unsigned long vmcb_pa, u64 *regs,

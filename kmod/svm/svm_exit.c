@@ -49,12 +49,18 @@ static int svm_exit_invd(struct vmm_vcpu *vcpu)
 	return 1;
 }
 
-/* SVM instructions, VMMCALL, MONITOR/MWAIT and XSETBV: not for the guest
- * (CPUID hides SVM, MONITOR and XSAVE), so #UD as on such a CPU. */
+/* SVM instructions, VMMCALL, MONITOR/MWAIT: not for the guest (CPUID
+ * hides SVM and MONITOR), so #UD as on such a CPU. */
 static int svm_exit_ud(struct vmm_vcpu *vcpu)
 {
 	svm_inject_ud(vcpu);
 	return 1;
+}
+
+/* XSETBV (APM Vol. 2 15.9, 11.5.2): the guest's XCR0, checked in xsave.c. */
+static int svm_exit_xsetbv(struct vmm_vcpu *vcpu)
+{
+	return vmm_xsetbv_exit(vcpu, vmcb_of(vcpu)->save.cpl);
 }
 
 /* APM 15.10.2: EXITINFO1 of an IOIO intercept, EXITINFO2 the next RIP. */
@@ -147,7 +153,7 @@ static const svm_exit_handler svm_exit_handlers[SVM_EXIT_TABLE_SIZE] = {
 	[SVM_EXIT_MONITOR]	= svm_exit_ud,
 	[SVM_EXIT_MWAIT]	= svm_exit_ud,
 	[SVM_EXIT_MWAIT_COND]	= svm_exit_ud,
-	[SVM_EXIT_XSETBV]	= svm_exit_ud,
+	[SVM_EXIT_XSETBV]	= svm_exit_xsetbv,
 	[SVM_EXIT_NPF]		= svm_exit_npf,
 	[SVM_EXIT_EXCP_DB]	= svm_nmi_singlestep_done,
 	[SVM_EXIT_VINTR]	= svm_exit_vintr,

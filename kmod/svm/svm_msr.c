@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * svm_msr.c - RDMSR and WRMSR of the guest.  The MSR permission map
- * (APM Vol. 2 15.11) makes every MSR exit except the ones VMLOAD/VMSAVE
- * switch.  EFER, PAT and the TSC offset live in the VMCB and are handled
- * here; the MSRs both backends keep alike (APIC_BASE, the MTRRs,
- * MISC_ENABLE) in msr.c; anything else is #GP(0) as on a CPU that lacks
- * the MSR.
+ * svm_msr.c - the guest MSRs that live in the VMCB: EFER and PAT
+ * (APM Vol. 2 15.5.1, Appendix B), and the TSC offset (APM 15.12.4).
+ * The MSR permission map (APM 15.11) makes every MSR exit except the
+ * ones VMLOAD/VMSAVE switch (and writes of the address ones among them,
+ * for the canonical check); msr.c's vmm_msr_exit() handles the exit and
+ * asks svm_get_msr/svm_set_msr first.  -ENOENT: not ours.
  */
 #define pr_fmt(fmt) "vmm: " fmt
 
@@ -15,7 +15,46 @@
 
 #include "svm.h"
 
-static int svm_get_msr(struct vmm_vcpu *vcpu, u32 msr, u64 *val)
+/*
+ * The address MSRs VMSAVE/VMLOAD keep in the VMCB (APM 15.5.2).  Reads
+ * do not exit (svm.c's MSR permission map); writes do, for the
+ * canonical check (APM Vol. 2 5.3.1).
+ */
+static int svm_base_msr(struct svm_vmcb *vmcb, u32 msr, u64 *val, bool write)
+{
+	struct svm_vmcb_save *save = &vmcb->save;
+	u64 *p;
+
+	switch (msr) {
+	case MSR_FS_BASE:
+		p = &save->fs.base;
+		break;
+	case MSR_GS_BASE:
+		p = &save->gs.base;
+		break;
+	case MSR_KERNEL_GS_BASE:
+		p = &save->kernel_gs_base;
+		break;
+	case MSR_LSTAR:
+		p = &save->lstar;
+		break;
+	case MSR_CSTAR:
+		p = &save->cstar;
+		break;
+	default:
+		return -ENOENT;
+	}
+	if (!write) {
+		*val = *p;
+		return 0;
+	}
+	if (!vmm_canonical(*val))
+		return -EINVAL;
+	*p = *val;
+	return 0;
+}
+
+int svm_get_msr(struct vmm_vcpu *vcpu, u32 msr, u64 *val)
 {
 	struct svm_vmcb *vmcb = to_svm(vcpu)->vmcb;
 
@@ -26,11 +65,8 @@ static int svm_get_msr(struct vmm_vcpu *vcpu, u32 msr, u64 *val)
 	case MSR_IA32_CR_PAT:
 		*val = vmcb->save.g_pat;
 		return 0;
-	case MSR_IA32_TSC:	/* APM 15.12.4: guest TSC = TSC + offset */
-		*val = rdtsc() + vmcb->control.tsc_offset;
-		return 0;
 	}
-	return vmm_msr_get(vcpu, msr, val);
+	return svm_base_msr(vmcb, msr, val, false);
 }
 
 static int svm_set_efer(struct vmm_vcpu *vcpu, u64 val)
@@ -48,7 +84,7 @@ static int svm_set_efer(struct vmm_vcpu *vcpu, u64 val)
 	return 0;
 }
 
-static int svm_set_msr(struct vmm_vcpu *vcpu, u32 msr, u64 val)
+int svm_set_msr(struct vmm_vcpu *vcpu, u32 msr, u64 val)
 {
 	struct svm_vmcb *vmcb = to_svm(vcpu)->vmcb;
 
@@ -60,37 +96,18 @@ static int svm_set_msr(struct vmm_vcpu *vcpu, u32 msr, u64 val)
 			return -EINVAL;
 		vmcb->save.g_pat = val;
 		return 0;
-	case MSR_IA32_TSC:
-		vmcb->control.tsc_offset = val - rdtsc();
-		return 0;
 	}
-	return vmm_msr_set(vcpu, msr, val);
+	return svm_base_msr(vmcb, msr, &val, true);
+}
+
+/* APM 15.12.4: the guest reads TSC + TSC_OFFSET. */
+void svm_set_tsc_offset(struct vmm_vcpu *vcpu, u64 offset)
+{
+	to_svm(vcpu)->vmcb->control.tsc_offset = offset;
 }
 
 /* APM 15.11: EXITINFO1 is 0 for RDMSR, 1 for WRMSR; ECX the MSR. */
 int svm_msr_exit(struct vmm_vcpu *vcpu)
 {
-	u32 msr = vcpu->regs[VMM_RCX];
-	bool write = to_svm(vcpu)->vmcb->control.exit_info_1 & 1;
-	u64 val;
-	int r;
-
-	if (write) {
-		val = (vcpu->regs[VMM_RDX] << 32) | (u32)vcpu->regs[VMM_RAX];
-		r = svm_set_msr(vcpu, msr, val);
-	} else {
-		r = svm_get_msr(vcpu, msr, &val);
-		if (!r) {
-			vcpu->regs[VMM_RAX] = (u32)val;
-			vcpu->regs[VMM_RDX] = val >> 32;
-		}
-	}
-	if (r) {
-		pr_debug_ratelimited("%s of MSR %#x: #GP\n",
-				     write ? "wrmsr" : "rdmsr", msr);
-		svm_inject_gp(vcpu);
-		return 1;
-	}
-	svm_skip_insn(vcpu, 2);		/* 0f 30 / 0f 32 */
-	return 1;
+	return vmm_msr_exit(vcpu, to_svm(vcpu)->vmcb->control.exit_info_1 & 1);
 }

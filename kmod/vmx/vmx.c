@@ -536,7 +536,6 @@ static int vmx_vcpu_create(struct vmm_vcpu *vcpu)
 	vmx->cpu = -1;
 	INIT_LIST_HEAD(&vmx->loaded_node);
 	vmx->vpid = vmx_alloc_vpid();
-	vmx->tsc_offset = -rdtsc();
 	vcpu->arch = vmx;
 	vmx->cpu_ctls = vmx_caps.cpu;
 	return 0;
@@ -1184,6 +1183,8 @@ static u64 vmx_guest_cr4_mask(void)
 		m |= X86_CR4_SMEP;
 	if (boot_cpu_has(X86_FEATURE_SMAP))
 		m |= X86_CR4_SMAP;
+	if (vmm_xcr0_supported)		/* XSETBV is emulated (xsave.c) */
+		m |= X86_CR4_OSXSAVE;
 	return m & vmx_caps.cr4_fixed1;
 }
 
@@ -1277,6 +1278,23 @@ int vmx_set_cr4(struct vmm_vcpu *vcpu, u64 val)
 	return 0;
 }
 
+static u64 vmx_get_cr4(struct vmm_vcpu *vcpu)
+{
+	return to_vmx(vcpu)->g.cr4;
+}
+
+/* SDM 25.3: RDTSCP and RDPID are #UD unless "enable RDTSCP" is on. */
+static bool vmx_has_rdtscp(void)
+{
+	return vmx_caps.cpu2 & CPU2_ENABLE_RDTSCP;
+}
+
+/* VMX knows the length itself (SDM 27.2.5). */
+static void vmx_skip_insn_len(struct vmm_vcpu *vcpu, unsigned int len)
+{
+	vmx_skip_insn(vcpu);
+}
+
 /* ---- EPT entry format (SDM 28.3.2) -------------------------------- */
 
 static int vmx_pt_levels(void)
@@ -1344,4 +1362,10 @@ const struct vmm_backend_ops vmx_backend_ops = {
 	.pte_present		= vmx_pte_present,
 	.pte_writable		= vmx_pte_writable,
 	.pte_addr		= vmx_pte_addr,
+	.get_msr		= vmx_get_msr,
+	.set_msr		= vmx_set_msr,
+	.set_tsc_offset		= vmx_set_tsc_offset,
+	.skip_insn		= vmx_skip_insn_len,
+	.get_cr4		= vmx_get_cr4,
+	.has_rdtscp		= vmx_has_rdtscp,
 };

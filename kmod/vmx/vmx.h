@@ -449,8 +449,10 @@ int vmx_set_cr4(struct vmm_vcpu *vcpu, u64 val);
 int vmx_handle_exit(struct vmm_vcpu *vcpu);
 
 /* vmx_msr.c */
-int vmx_msr_exit(struct vmm_vcpu *vcpu, bool write);
 void vmx_msr_reset(struct vmm_vcpu *vcpu);
+int vmx_get_msr(struct vmm_vcpu *vcpu, u32 msr, u64 *val);
+int vmx_set_msr(struct vmm_vcpu *vcpu, u32 msr, u64 val);
+void vmx_set_tsc_offset(struct vmm_vcpu *vcpu, u64 offset);
 
 /* vmenter.S: 0 after a VM exit, 1 when VMLAUNCH/VMRESUME failed. */
 int __vmx_vcpu_run(u64 *regs, bool launched);

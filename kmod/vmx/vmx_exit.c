@@ -60,8 +60,8 @@ static int vmx_exit_invd(struct vmm_vcpu *vcpu)
 	return 1;
 }
 
-/* VMX instructions, VMCALL, GETSEC, MONITOR/MWAIT and XSETBV: not for the
- * guest (CPUID hides VMX, SMX, MONITOR and XSAVE), so #UD. */
+/* VMX instructions, VMCALL, GETSEC, MONITOR/MWAIT: not for the guest
+ * (CPUID hides VMX, SMX and MONITOR), so #UD. */
 static int vmx_exit_ud(struct vmm_vcpu *vcpu)
 {
 	vmx_inject_ud(vcpu);
@@ -112,14 +112,23 @@ static int vmx_exit_ioio(struct vmm_vcpu *vcpu)
 	return vmm_emulate_pio(vcpu, &pio);
 }
 
+/* XSETBV (SDM Vol. 3C 25.1.3: exits unconditionally): xsave.c checks
+ * it at the guest's CPL, SS.DPL (SDM Vol. 3A 5.5). */
+static int vmx_exit_xsetbv(struct vmm_vcpu *vcpu)
+{
+	const struct vmx_seg *ss = &to_vmx(vcpu)->g.seg[VMX_SS];
+
+	return vmm_xsetbv_exit(vcpu, (ss->ar >> VMX_AR_DPL_SHIFT) & 3);
+}
+
 static int vmx_exit_rdmsr(struct vmm_vcpu *vcpu)
 {
-	return vmx_msr_exit(vcpu, false);
+	return vmm_msr_exit(vcpu, false);
 }
 
 static int vmx_exit_wrmsr(struct vmm_vcpu *vcpu)
 {
-	return vmx_msr_exit(vcpu, true);
+	return vmm_msr_exit(vcpu, true);
 }
 
 /* SDM Table 27-3: control-register access exit qualification. */
@@ -287,7 +296,7 @@ static const vmx_exit_handler vmx_exit_handlers[VMX_EXIT_TABLE_SIZE] = {
 	[VMX_EXIT_PREEMPT_TIMER]	= vmx_exit_host_event,
 	[VMX_EXIT_INVEPT]		= vmx_exit_ud,
 	[VMX_EXIT_INVVPID]		= vmx_exit_ud,
-	[VMX_EXIT_XSETBV]		= vmx_exit_ud,
+	[VMX_EXIT_XSETBV]		= vmx_exit_xsetbv,
 	[VMX_EXIT_VMFUNC]		= vmx_exit_ud,
 	[VMX_EXIT_INTR_WINDOW]		= vmx_exit_intr_window,
 	[VMX_EXIT_NMI_WINDOW]		= vmx_exit_nmi_window,

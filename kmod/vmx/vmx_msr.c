@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * vmx_msr.c - RDMSR and WRMSR of the guest.  Without MSR bitmaps every
- * RDMSR/WRMSR exits (SDM Vol. 3C 25.1.3); the few a simple guest needs
- * are emulated below, after svm_msr.c.  EFER, PAT and the SYSENTER MSRs
- * live in the VMCS guest-state area (struct vmx_guest); STAR, LSTAR,
+ * vmx_msr.c - the guest MSRs that live in the VMCS or beside it.
+ * Without MSR bitmaps every RDMSR/WRMSR exits (SDM Vol. 3C 25.1.3) to
+ * msr.c's vmm_msr_exit(), which asks vmx_get_msr/vmx_set_msr first.
+ * EFER, PAT and the SYSENTER MSRs live in the VMCS guest-state area
+ * (struct vmx_guest), FS/GS base with their segments; STAR, LSTAR,
  * CSTAR, SFMASK and KERNEL_GS_BASE in the MSR lists VM entry and exit
- * switch.  The MSRs both backends keep alike (APIC_BASE, the MTRRs,
- * MISC_ENABLE) are msr.c's; anything else is #GP(0) as on a CPU that
- * lacks the MSR.
+ * switch; the TSC offset in the TSC_OFFSET field (SDM 25.3).
+ * -ENOENT: not ours.
  */
 #define pr_fmt(fmt) "vmm: " fmt
 
@@ -26,7 +26,7 @@ void vmx_msr_reset(struct vmm_vcpu *vcpu)
 		vmx->guest_msrs[i].value = 0;
 }
 
-static int vmx_get_msr(struct vmm_vcpu *vcpu, u32 msr, u64 *val)
+int vmx_get_msr(struct vmm_vcpu *vcpu, u32 msr, u64 *val)
 {
 	struct vmx_vcpu *vmx = to_vmx(vcpu);
 	struct vmx_guest *g = &vmx->g;
@@ -37,9 +37,6 @@ static int vmx_get_msr(struct vmm_vcpu *vcpu, u32 msr, u64 *val)
 		return 0;
 	case MSR_IA32_CR_PAT:
 		*val = g->pat;
-		return 0;
-	case MSR_IA32_TSC:	/* SDM 25.3: guest TSC = TSC + offset */
-		*val = rdtsc() + vmx->tsc_offset;
 		return 0;
 	case MSR_IA32_SYSENTER_CS:
 		*val = g->sysenter_cs;
@@ -72,7 +69,7 @@ static int vmx_get_msr(struct vmm_vcpu *vcpu, u32 msr, u64 *val)
 		*val = vmx->guest_msrs[VMX_MSR_SFMASK].value;
 		return 0;
 	}
-	return vmm_msr_get(vcpu, msr, val);
+	return -ENOENT;
 }
 
 static int vmx_set_efer(struct vmm_vcpu *vcpu, u64 val)
@@ -91,13 +88,7 @@ static int vmx_set_efer(struct vmm_vcpu *vcpu, u64 val)
 	return 0;
 }
 
-/* A canonical address for the base MSRs (SDM Vol. 3A 3.3.7.1). */
-static bool vmx_canonical(u64 v)
-{
-	return (u64)(((s64)v << 16) >> 16) == v;
-}
-
-static int vmx_set_msr(struct vmm_vcpu *vcpu, u32 msr, u64 val)
+int vmx_set_msr(struct vmm_vcpu *vcpu, u32 msr, u64 val)
 {
 	struct vmx_vcpu *vmx = to_vmx(vcpu);
 	struct vmx_guest *g = &vmx->g;
@@ -111,10 +102,6 @@ static int vmx_set_msr(struct vmm_vcpu *vcpu, u32 msr, u64 val)
 		g->pat = val;
 		vmx->state_dirty = true;
 		return 0;
-	case MSR_IA32_TSC:
-		vmx->tsc_offset = val - rdtsc();
-		vmx->state_dirty = true;
-		return 0;
 	case MSR_IA32_SYSENTER_CS:
 		g->sysenter_cs = val;
 		vmx->state_dirty = true;
@@ -126,7 +113,7 @@ static int vmx_set_msr(struct vmm_vcpu *vcpu, u32 msr, u64 val)
 	case MSR_KERNEL_GS_BASE:
 	case MSR_LSTAR:
 	case MSR_CSTAR:
-		if (!vmx_canonical(val))
+		if (!vmm_canonical(val))
 			return -EINVAL;
 		break;
 	}
@@ -163,32 +150,14 @@ static int vmx_set_msr(struct vmm_vcpu *vcpu, u32 msr, u64 val)
 		vmx->guest_msrs[VMX_MSR_SFMASK].value = val;
 		return 0;
 	}
-	return vmm_msr_set(vcpu, msr, val);
+	return -ENOENT;
 }
 
-/* SDM 25.1.3: ECX the MSR, EDX:EAX the value. */
-int vmx_msr_exit(struct vmm_vcpu *vcpu, bool write)
+/* SDM 25.3: with "use TSC offsetting" the guest reads TSC + TSC_OFFSET. */
+void vmx_set_tsc_offset(struct vmm_vcpu *vcpu, u64 offset)
 {
-	u32 msr = vcpu->regs[VMM_RCX];
-	u64 val;
-	int r;
+	struct vmx_vcpu *vmx = to_vmx(vcpu);
 
-	if (write) {
-		val = (vcpu->regs[VMM_RDX] << 32) | (u32)vcpu->regs[VMM_RAX];
-		r = vmx_set_msr(vcpu, msr, val);
-	} else {
-		r = vmx_get_msr(vcpu, msr, &val);
-		if (!r) {
-			vcpu->regs[VMM_RAX] = (u32)val;
-			vcpu->regs[VMM_RDX] = val >> 32;
-		}
-	}
-	if (r) {
-		pr_debug_ratelimited("%s of MSR %#x: #GP\n",
-				     write ? "wrmsr" : "rdmsr", msr);
-		vmx_inject_gp(vcpu);
-		return 1;
-	}
-	vmx_skip_insn(vcpu);
-	return 1;
+	vmx->tsc_offset = offset;
+	vmx->state_dirty = true;
 }

@@ -290,6 +290,7 @@ START_TEST(constants)
 	ck_assert_int_eq(VMM_CAP_MAX_CPUID, 6);
 	ck_assert_int_eq(VMM_CAP_STRING_IO, 7);
 	ck_assert_int_eq(VMM_CAP_EVENTS, 8);
+	ck_assert_int_eq(VMM_CAP_XSAVE, 10);
 
 	ck_assert_int_eq(VMM_BACKEND_SVM, 1);
 	ck_assert_int_eq(VMM_BACKEND_VMX, 2);
