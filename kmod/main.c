@@ -41,6 +41,8 @@ static long vmm_check_cap(unsigned long cap)
 		return 1;
 	case VMM_CAP_MAX_CPUID:
 		return VMM_MAX_CPUID;
+	case VMM_CAP_HYPERCALL_EXIT:
+		return 1;
 	default:
 		return 0;
 	}
