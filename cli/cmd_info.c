@@ -47,6 +47,7 @@ static const struct {
 	{ VMM_CAP_IMMEDIATE_EXIT,	"immediate_exit" },
 	{ VMM_CAP_MAX_CPUID,		"max_cpuid" },
 	{ VMM_CAP_STRING_IO,		"string_io" },
+	{ VMM_CAP_HYPERCALL_EXIT,	"hypercall_exit" },
 };
 
 /* The flags of /proc/cpuinfo that matter here, in this order. */
