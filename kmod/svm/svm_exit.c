@@ -153,14 +153,23 @@ static int svm_exit_pause(struct vmm_vcpu *vcpu)
 }
 
 /*
- * WBINVD (0f 09) and WBNOINVD (f3 0f 09): a write-back of every cache of
- * the host CPU is a latency hit for everything else on it, and nothing a
- * guest with write-back NPT memory needs (we pass no device through).
- * Skipped; NRIP gives the length of either.
+ * WBINVD (0f 09) and WBNOINVD (f3 0f 09) share one intercept (APM 15.9):
+ * a write-back of every cache of the host CPU is a latency hit for
+ * everything else on it, and nothing a guest with write-back NPT memory
+ * needs (we pass no device through).  Skipped.  Without NRIP the length
+ * is 2 plus the prefixes before 0f 09.
  */
 static int svm_exit_wbinvd(struct vmm_vcpu *vcpu)
 {
-	svm_skip_insn(vcpu, 2);
+	unsigned int len = 2, n = 0;
+	u8 buf[15];
+
+	if (!(svm_features & SVM_FEAT_NRIPS)) {
+		n = vmm_fetch_insn(vcpu, buf);
+		while (len - 2 < n && buf[len - 2] != 0x0f && len < 15)
+			len++;
+	}
+	svm_skip_insn(vcpu, len);
 	return 1;
 }
 
@@ -200,9 +209,11 @@ static int svm_crdr_gpr(struct vmm_vcpu *vcpu, u8 *gpr, u8 *len)
 	u8 buf[15];
 	unsigned int n;
 
-	if ((svm_features & SVM_FEAT_DECODE_ASSISTS) && (info & SVM_CRDR_VALID)) {
+	/* The length is needed only without NRIP: then decode anyway. */
+	if ((svm_features & SVM_FEAT_DECODE_ASSISTS) &&
+	    (svm_features & SVM_FEAT_NRIPS) && (info & SVM_CRDR_VALID)) {
 		*gpr = info & SVM_CRDR_GPR_MASK;
-		*len = 3;	/* only used without NRIP: no prefixes */
+		*len = 0;
 		return 0;
 	}
 	if (svm_long_mode(vmcb))
