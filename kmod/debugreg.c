@@ -71,7 +71,7 @@ static int dr_check(struct vmm_vcpu *vcpu, int *dr, u64 cr4, int cpl)
 		*dr += 2;
 	}
 	if (vcpu->dr.dr7 & VMM_DR7_GD) {
-		vcpu->dr.dr6 = (vcpu->dr.dr6 & ~0xfULL) | VMM_DR6_BD;
+		vcpu->dr.dr6 |= VMM_DR6_BD;	/* B0-B3 are sticky (18.2.3) */
 		vcpu->dr.dr7 &= ~VMM_DR7_GD;
 		return VMM_EXC_DB;
 	}
