@@ -13,7 +13,8 @@
  *         length, -14 for memory that is not RAM; nr 3 (in vmctl's mask,
  *         unknown to it) and 5, 64, 1 + 2^32 (not in the mask) return
  *         -1000 (ENOSYS); only RAX changes; the other vendor's instruction
- *         is #UD.
+ *         is #UD; from CPL 3 (entered with SYSRET, left with SYSCALL,
+ *         neither of which needs a TSS) nr 1 returns -1 (EPERM).
  *   ud:   both instructions are #UD, RIP at the instruction, no register
  *         changed.
  * Run: vmctl run --flat hypercall.bin [--hypercall exit]
@@ -23,6 +24,7 @@
 
 #define HC_ENOSYS	((u64)-1000LL)
 #define HC_EFAULT	((u64)-14LL)
+#define HC_EPERM	((u64)-1LL)
 
 /* Every GPR but RSP, in and out of one hypercall. */
 struct gregs {
@@ -125,6 +127,101 @@ static u64 simple(const struct hc *h, u64 nr)
 	return ud_hits ? 0xdeadULL : out.rax;
 }
 
+/* ---- CPL 3 ------------------------------------------------------------ */
+
+#define MSR_EFER	0xc0000080
+#define MSR_STAR	0xc0000081
+#define MSR_LSTAR	0xc0000082
+#define MSR_SFMASK	0xc0000084
+
+static inline u64 rdmsr(u32 msr)
+{
+	u32 lo, hi;
+
+	asm volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+	return ((u64)hi << 32) | lo;
+}
+
+static inline void wrmsr(u32 msr, u64 v)
+{
+	asm volatile("wrmsr" :: "c"(msr), "a"((u32)v), "d"((u32)(v >> 32))
+		     : "memory");
+}
+
+/* Make every page of start64.S's identity map a user page (U/S, bit 2)
+ * at all levels; with no SMAP, ring 0 still reaches them. */
+static void map_all_user(void)
+{
+	u64 cr3, *pml4, *pdpt, *pd;
+	unsigned int i, j;
+
+	asm volatile("mov %%cr3, %0" : "=r"(cr3));
+	pml4 = (u64 *)(uintptr_t)(cr3 & ~0xfffULL);
+	pml4[0] |= 4;
+	pdpt = (u64 *)(uintptr_t)(pml4[0] & 0x000ffffffffff000ULL);
+	for (i = 0; i < 4; i++) {
+		pdpt[i] |= 4;
+		pd = (u64 *)(uintptr_t)(pdpt[i] & 0x000ffffffffff000ULL);
+		for (j = 0; j < 512; j++)
+			pd[j] |= 4;
+	}
+	asm volatile("mov %0, %%cr3" :: "r"(cr3) : "memory");
+}
+
+/*
+ * user_hc_vmmcall(nr) / user_hc_vmcall(nr): SYSRET to CPL 3 (SDM Vol. 2B
+ * "SYSRET": CS and SS come from STAR[63:48], no descriptor is read), the
+ * hypercall with RAX = nr, then SYSCALL back to CPL 0 (LSTAR =
+ * user_hc_back, RSP unchanged: SYSCALL switches no stack).  Returns the
+ * hypercall's RAX.  IF stays 0 throughout (R11 = current RFLAGS).
+ */
+static volatile u64 user_rsp, user_rax;
+#define USER_HC(name, insn)						\
+asm(".text\n"								\
+    ".globl " #name "\n"						\
+    #name ":\n\t"							\
+    "push %rbx\n\tpush %rbp\n\tpush %r12\n\t"				\
+    "push %r13\n\tpush %r14\n\tpush %r15\n\t"				\
+    "mov %rsp, user_rsp(%rip)\n\t"					\
+    "lea 1f(%rip), %rcx\n\t"						\
+    "pushfq\n\tpop %r11\n\t"						\
+    "sysretq\n"								\
+    "1:\tmov %rdi, %rax\n\t"						\
+    insn "\n\t"								\
+    "mov %rax, user_rax(%rip)\n\t"					\
+    "syscall\n\t"								\
+    "ud2\n")
+USER_HC(user_hc_vmmcall, ".byte 0x0f, 0x01, 0xd9");
+USER_HC(user_hc_vmcall, ".byte 0x0f, 0x01, 0xc1");
+asm(".text\n"
+    ".globl user_hc_back\n"
+    "user_hc_back:\n\t"
+    "mov user_rsp(%rip), %rsp\n\t"
+    "mov user_rax(%rip), %rax\n\t"
+    "pop %r15\n\tpop %r14\n\tpop %r13\n\t"
+    "pop %r12\n\tpop %rbp\n\tpop %rbx\n\t"
+    "ret\n");
+u64 user_hc_vmmcall(u64 nr);
+u64 user_hc_vmcall(u64 nr);
+extern char user_hc_back[];
+
+static void test_cpl3(bool amd)
+{
+	u64 r, cs = read_cs();
+
+	map_all_user();
+	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | 1);	/* SCE */
+	/* SYSCALL: CS = 0x08 (ours), SS = 0x10; SYSRET: CS 0x23, SS 0x1b. */
+	wrmsr(MSR_STAR, (0x10ULL << 48) | (cs << 32));
+	wrmsr(MSR_LSTAR, (u64)(uintptr_t)user_hc_back);
+	wrmsr(MSR_SFMASK, 0);
+	r = amd ? user_hc_vmmcall(1) : user_hc_vmcall(1);
+	report(read_cs() == cs, "back at CPL 0 from CPL 3 (CS %#x)",
+	       (unsigned int)read_cs());
+	report(r == HC_EPERM, "%s 1 at CPL 3 returns EPERM (0x%llx)",
+	       native.name, (unsigned long long)r);
+}
+
 static const char greeting[] = "hypercall: hello from the guest\n";
 
 static void test_exit_policy(void)
@@ -219,6 +316,7 @@ int main(void)
 		report(out.rax == 15, "%s 1 (sum) of 1..5 returns 15 (got %llu)",
 		       native.name, (unsigned long long)out.rax);
 		test_exit_policy();
+		test_cpl3(amd);
 	}
 	handle_exception(6, NULL);
 	return report_summary();
