@@ -48,6 +48,7 @@ static const struct {
 	{ VMM_CAP_MAX_CPUID,		"max_cpuid" },
 	{ VMM_CAP_STRING_IO,		"string_io" },
 	{ VMM_CAP_XSAVE,		"xsave" },
+	{ VMM_CAP_HYPERCALL_EXIT,	"hypercall_exit" },
 };
 
 /* The flags of /proc/cpuinfo that matter here, in this order. */

@@ -9,6 +9,7 @@
  * vcpu->pending; the next VMM_RUN calls vmm_complete_pending() to move the
  * data into the guest and step RIP past the instruction.  Exits that need
  * nothing back (OUT, OUTS, MMIO stores) complete before going out.
+ * A hypercall that went to userspace gets its result into RAX the same way.
  */
 #define pr_fmt(fmt) "vmm: " fmt
 
@@ -156,6 +157,16 @@ static unsigned int emu_fetch(struct vmm_vcpu *vcpu, const struct vmm_sregs *s,
 			       X86_MAX_INSN - first, VMM_PFERR_FETCH))
 		first = X86_MAX_INSN;
 	return first;
+}
+
+/* The bytes at CS:RIP, for exits that come without decode help (MOV DR
+ * and MOV CR8 on SVM without decode assists).  0 when unreadable. */
+unsigned int vmm_fetch_insn(struct vmm_vcpu *vcpu, u8 *buf)
+{
+	struct vmm_sregs s;
+
+	vmm_ops->get_sregs(vcpu, &s);
+	return emu_fetch(vcpu, &s, buf);
 }
 
 /*
@@ -364,6 +375,11 @@ int vmm_complete_pending(struct vmm_vcpu *vcpu)
 		vcpu->regs[insn->reg] =
 			vmm_insn_load_result(insn, vcpu->regs[insn->reg], val);
 		vcpu->rip = vcpu->pending.next_rip;
+		break;
+	case VMM_PENDING_HYPERCALL:
+		/* RIP is past VMCALL/VMMCALL already (hypercall.c). */
+		val = vcpu->run->hypercall.ret;
+		vcpu->regs[VMM_RAX] = vcpu->pending.hc_longmode ? val : (u32)val;
 		break;
 	}
 	return 1;

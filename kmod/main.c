@@ -44,6 +44,8 @@ static long vmm_check_cap(unsigned long cap)
 		return VMM_MAX_CPUID;
 	case VMM_CAP_XSAVE:
 		return vmm_xcr0_supported;
+	case VMM_CAP_HYPERCALL_EXIT:
+		return 1;
 	default:
 		return 0;
 	}

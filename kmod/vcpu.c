@@ -468,6 +468,7 @@ int vmm_vcpu_create(struct vmm_vm *vm, unsigned long id)
 	vmm_cpuid_lookup(vcpu, 1, 0, &eax, &ebx, &ecx, &edx);
 	vcpu->regs[VMM_RDX] = eax;
 	vmm_msr_reset(vcpu);
+	vmm_dr_reset(vcpu);
 	vmm_ops->vcpu_reset(vcpu);
 
 	mutex_lock(&vm->lock);

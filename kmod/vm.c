@@ -75,6 +75,7 @@ static long vmm_vm_ioctl(struct file *filp, unsigned int cmd,
 	void __user *argp = (void __user *)arg;
 	struct vmm_memory_slot slot;
 	struct vmm_cpuid cpuid;
+	struct vmm_enable_cap cap;
 	long r;
 
 	/* The guest's memory is this process's memory (abi.md). */
@@ -100,6 +101,10 @@ static long vmm_vm_ioctl(struct file *filp, unsigned int cmd,
 		    copy_to_user(argp, &cpuid, sizeof(cpuid)))
 			return -EFAULT;
 		return r;
+	case VMM_ENABLE_CAP:
+		if (copy_from_user(&cap, argp, sizeof(cap)))
+			return -EFAULT;
+		return vmm_vm_enable_cap(vm, &cap);
 	default:
 		return -ENOTTY;
 	}

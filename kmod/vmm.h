@@ -84,6 +84,10 @@ struct vmm_vm {
 	cpumask_var_t kick_mask;	/* under mmu_lock */
 
 	void *arch;			/* backend's per-VM data */
+
+	/* VMM_CAP_HYPERCALL_EXIT (hypercall.c): READ_ONCE by vCPUs. */
+	bool hc_enabled;
+	u64 hc_exit_mask;
 };
 
 enum vmm_vcpu_mode {
@@ -100,6 +104,7 @@ enum vmm_pending_kind {
 	VMM_PENDING_PIO_IN,		/* IN: data page -> AL/AX/EAX */
 	VMM_PENDING_PIO_INS,		/* INS: data page -> ES:rDI */
 	VMM_PENDING_MMIO_READ,		/* run->mmio.data -> register */
+	VMM_PENDING_HYPERCALL,		/* run->hypercall.ret -> RAX */
 };
 
 /* One port I/O exit, decoded by the backend (APM 15.10.2). */
@@ -190,6 +195,7 @@ struct vmm_vcpu {
 		u32 count;
 		struct vmm_insn insn;
 		u64 next_rip;
+		bool hc_longmode;	/* HYPERCALL: RAX full or EAX */
 	} pending;
 
 	struct vmm_msr_state msr;
@@ -201,6 +207,20 @@ struct vmm_vcpu {
 
 	u64 stat_exits;
 	void *arch;			/* backend's per-vCPU data */
+
+	/*
+	 * Guest debug registers (debugreg.c).  Every MOV DR exits; DR0-3
+	 * are in the hardware only while the guest runs with a breakpoint
+	 * enabled in dr7 (dr_loaded).  The backends move dr6/dr7 to and
+	 * from the VMCB (SVM) or DR7 to and from the VMCS (VMX).
+	 */
+	struct {
+		u64 db[4];
+		u64 dr6;
+		u64 dr7;
+	} dr;
+	bool dr_loaded;
+	u64 stat_pause_exits;
 };
 
 /*
@@ -372,6 +392,30 @@ int vmm_emulate_mmio(struct vmm_vcpu *vcpu, u64 gpa, bool write,
 int vmm_emulate_pio(struct vmm_vcpu *vcpu, const struct vmm_pio *pio);
 int vmm_complete_pending(struct vmm_vcpu *vcpu);
 int vmm_internal_error(struct vmm_vcpu *vcpu, u32 suberror, u64 data0);
+unsigned int vmm_fetch_insn(struct vmm_vcpu *vcpu, u8 *buf);
+
+/* hypercall.c: VMM_ENABLE_CAP, VMCALL/VMMCALL, and the simpler exits */
+int vmm_vm_enable_cap(struct vmm_vm *vm, const struct vmm_enable_cap *cap);
+bool vmm_hypercall_enabled(struct vmm_vcpu *vcpu);
+int vmm_hypercall(struct vmm_vcpu *vcpu, int cpl, bool longmode);
+void vmm_pause_exit(struct vmm_vcpu *vcpu);
+bool vmm_guest_has_pmu(struct vmm_vcpu *vcpu);
+bool vmm_guest_has_monitor(struct vmm_vcpu *vcpu);
+
+/* Vectors the arch-neutral emulation asks a backend to raise (#GP: 0). */
+#define VMM_EXC_DB	1
+#define VMM_EXC_UD	6
+#define VMM_EXC_GP	13
+int vmm_rdpmc(struct vmm_vcpu *vcpu, int cpl, u64 cr4);
+int vmm_monitor_mwait(struct vmm_vcpu *vcpu, int cpl);
+
+/* debugreg.c: MOV DR emulation; 0, or the vector to raise (VMM_EXC_*) */
+void vmm_dr_reset(struct vmm_vcpu *vcpu);
+int vmm_dr_read(struct vmm_vcpu *vcpu, int dr, u64 cr4, int cpl, u64 *val);
+int vmm_dr_write(struct vmm_vcpu *vcpu, int dr, u64 val, u64 cr4, int cpl,
+		 bool longmode);
+void vmm_dr_enter(struct vmm_vcpu *vcpu, bool load_dr6);
+void vmm_dr_exit(struct vmm_vcpu *vcpu, bool read_dr6);
 
 /* events.c */
 void vmm_queue_exception(struct vmm_vcpu *vcpu, u8 vector, bool has_error,

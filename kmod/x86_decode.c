@@ -305,3 +305,47 @@ u64 vmm_insn_load_result(const struct vmm_insn *insn, u64 old, u64 val)
 		return val & mask;
 	return (old & ~mask) | (val & mask);
 }
+
+/*
+ * MOV CRn/DRn (0F 20, 0F 21, 0F 22, 0F 23): the operand is always a
+ * register whatever ModR/M.mod says (SDM Vol. 2B, MOV to/from control
+ * and debug registers: "the mod field is ignored").
+ */
+int vmm_decode_mov_crdr(const u8 *buf, unsigned int n, enum vmm_cpu_mode mode,
+			u8 *gpr, u8 *len)
+{
+	struct dec_cursor c = { .buf = buf, .end = n < X86_MAX_INSN_LEN ?
+				n : X86_MAX_INSN_LEN };
+	u8 b, rex = 0, modrm;
+	int ret;
+
+	for (;;) {
+		ret = next_byte(&c, &b);
+		if (ret)
+			return ret;
+		if (b == 0x66 || b == 0x67 || b == 0xf0 || b == 0xf2 ||
+		    b == 0xf3 || b == 0x26 || b == 0x2e || b == 0x36 ||
+		    b == 0x3e || b == 0x64 || b == 0x65) {
+			rex = 0;	/* REX counts only right before 0F */
+			continue;
+		}
+		if (mode == VMM_MODE_LONG64 && (b & 0xf0) == 0x40) {
+			rex = b;
+			continue;
+		}
+		break;
+	}
+	if (b != 0x0f)
+		return -EOPNOTSUPP;
+	ret = next_byte(&c, &b);
+	if (ret)
+		return ret;
+	if (b < 0x20 || b > 0x23)
+		return -EOPNOTSUPP;
+	ret = next_byte(&c, &modrm);
+	if (ret)
+		return ret;
+	*gpr = (modrm & 7) | ((rex & REX_B) ? 8 : 0);
+	*len = c.pos;
+	return 0;
+}

@@ -71,4 +71,16 @@ u64 vmm_insn_store_value(const struct vmm_insn *insn, const u64 *regs);
  */
 u64 vmm_insn_load_result(const struct vmm_insn *insn, u64 old, u64 val);
 
+/*
+ * MOV to/from a control or debug register (0F 20-23 /r, SDM Vol. 2B
+ * "MOV--Move to/from Control Registers", "...Debug Registers"), for SVM
+ * exits without decode assists: the exit code names the CR/DR, the GPR
+ * is ModR/M.rm (+ REX.B in 64-bit mode).  Prefixes 66/67/F0/F2/F3,
+ * segment overrides and REX are skipped.  Returns 0 and sets *gpr (0-15,
+ * encoding order) and *len; -EOPNOTSUPP for another instruction; -EINVAL
+ * when n is too short.
+ */
+int vmm_decode_mov_crdr(const u8 *buf, unsigned int n, enum vmm_cpu_mode mode,
+			u8 *gpr, u8 *len);
+
 #endif /* VMM_X86_DECODE_H */

@@ -97,6 +97,14 @@ int vmm_vm_set_cpuid(struct vmm_vm *vm, const struct vmm_cpuid_entry *ent,
 /* *nent in: room at ent; out: entries in the policy (-E2BIG if short). */
 int vmm_vm_get_cpuid(struct vmm_vm *vm, struct vmm_cpuid_entry *ent,
 		     unsigned int *nent);
+/* VMM_ENABLE_CAP: -EINVAL for an unknown cap or bad arguments. */
+int vmm_vm_enable_cap(struct vmm_vm *vm, const struct vmm_enable_cap *cap);
+/*
+ * VMM_CAP_HYPERCALL_EXIT with this mask: hypercall numbers (0-63) whose
+ * bit is set exit to the run loop, the others get VMM_HC_ENOSYS from the
+ * kernel.  Without it, VMCALL/VMMCALL raise #UD in the guest.
+ */
+int vmm_vm_enable_hypercall_exit(struct vmm_vm *vm, uint64_t mask);
 
 /* ---- a vCPU (vcpu.c) ---- */
 
@@ -126,6 +134,9 @@ size_t vmm_vcpu_run_size(const struct vmm_vcpu *vcpu);
  */
 void vmm_vcpu_request_stop(struct vmm_vcpu *vcpu);
 bool vmm_vcpu_stop_requested(const struct vmm_vcpu *vcpu);
+/* Where VMM_HC_PRINT writes (an fd the caller owns); -1, the default:
+ * VMM_HC_PRINT is not offered (VMM_HC_ENOSYS). */
+void vmm_vcpu_set_hypercall_fd(struct vmm_vcpu *vcpu, int fd);
 
 /* ---- the run loop (run.c) ---- */
 
@@ -172,5 +183,29 @@ int vmm_vcpu_run_loop(struct vmm_vcpu *vcpu, struct vmm_bus *bus,
 		      struct vmm_exit_status *st);
 /* "halt", "exit-request", ... for messages and JSON. */
 const char *vmm_stop_reason_name(enum vmm_stop_reason reason);
+
+/*
+ * The hypercalls the run loop answers (VMM_EXIT_HYPERCALL; the guest's
+ * numbers must be in the mask given to vmm_vm_enable_hypercall_exit):
+ *   VMM_HC_SUM    returns args[0] + ... + args[4] (mod 2^64, or 2^32
+ *                 outside 64-bit mode)
+ *   VMM_HC_PRINT  writes args[1] bytes of guest-physical memory at
+ *                 args[0] to the hypercall fd; returns the count, or
+ *                 VMM_HC_EFAULT when the range is not RAM or longer than
+ *                 VMM_HC_PRINT_MAX
+ * Anything else returns VMM_HC_ENOSYS.
+ */
+#define VMM_HC_SUM		1
+#define VMM_HC_PRINT		2
+#define VMM_HC_PRINT_MAX	4096
+#define VMM_HC_EFAULT		((uint64_t)-14LL)
+/*
+ * Answer the hypercall in run (exit reason VMM_EXIT_HYPERCALL) by setting
+ * run->hypercall.ret.  mem: guest RAM for VMM_HC_PRINT (may be NULL);
+ * fd: where it prints (-1: VMM_HC_PRINT is VMM_HC_ENOSYS).  Needs no
+ * kernel: the unit tests call it with a run area of their own.
+ */
+void vmm_hypercall_handle(struct vmm_run *run, const struct vmm_mem *mem,
+			  int fd);
 
 #endif /* LIBVMM_H */

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "bus.h"
 #include "libvmm.h"
@@ -80,6 +81,55 @@ static int do_mmio(struct vmm_run *run, struct vmm_bus *bus,
 	return 1;
 }
 
+/* VMM_HC_PRINT: the guest's bytes, as they are, to fd. */
+static uint64_t hc_print(const struct vmm_mem *mem, int fd, uint64_t gpa,
+			 uint64_t len)
+{
+	const char *p;
+	uint64_t done = 0;
+	ssize_t n;
+
+	if (len > VMM_HC_PRINT_MAX || !mem)
+		return VMM_HC_EFAULT;
+	p = vmm_mem_ptr(mem, gpa, len);
+	if (!p && len)
+		return VMM_HC_EFAULT;
+	while (done < len) {
+		n = write(fd, p + done, len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		done += n;
+	}
+	return done;
+}
+
+void vmm_hypercall_handle(struct vmm_run *run, const struct vmm_mem *mem,
+			  int fd)
+{
+	const __u64 *a = run->hypercall.args;
+	uint64_t ret;
+	unsigned int i;
+
+	switch (run->hypercall.nr) {
+	case VMM_HC_SUM:
+		for (ret = 0, i = 0; i < 5; i++)
+			ret += a[i];
+		break;
+	case VMM_HC_PRINT:
+		ret = fd < 0 ? VMM_HC_ENOSYS : hc_print(mem, fd, a[0], a[1]);
+		break;
+	default:
+		ret = VMM_HC_ENOSYS;
+		break;
+	}
+	/* The kernel keeps the low 32 bits outside 64-bit mode. */
+	if (!run->hypercall.longmode)
+		ret = (uint32_t)ret;
+	run->hypercall.ret = ret;
+}
+
 int vmm_run_dispatch(struct vmm_run *run, size_t run_size,
 		     struct vmm_bus *bus, struct vmm_exit_status *st)
 {
@@ -127,6 +177,11 @@ int vmm_run_dispatch(struct vmm_run *run, size_t run_size,
 	case VMM_EXIT_IRQ_WINDOW_OPEN:
 		/* Asked for by whoever set request_interrupt_window. */
 		return 1;
+	case VMM_EXIT_HYPERCALL:
+		/* No guest memory here: VMM_HC_PRINT is not offered. */
+		vmm_hypercall_handle(run, NULL, -1);
+		ret = 1;
+		break;
 	default:
 		return stop(st, VMM_STOP_BAD_EXIT, -EPROTO);
 	}
@@ -165,6 +220,10 @@ int vmm_vcpu_run_loop(struct vmm_vcpu *vcpu, struct vmm_bus *bus,
 			memset(st, 0, sizeof(*st));
 			st->exit_reason = run->exit_reason;
 			return stop(st, VMM_STOP_ERROR, ret);
+		}
+		if (run->exit_reason == VMM_EXIT_HYPERCALL) {
+			vmm_hypercall_handle(run, vcpu->vm->mem, vcpu->hc_fd);
+			continue;
 		}
 		if (!vmm_run_dispatch(run, vcpu->run_size, bus, st))
 			return 0;

@@ -30,6 +30,7 @@ int vmm_vcpu_create(struct vmm_vm *vm, unsigned int id, struct vmm_vcpu **out)
 		return -ENOMEM;
 	vcpu->vm = vm;
 	vcpu->id = id;
+	vcpu->hc_fd = -1;
 	vcpu->fd = ioctl(vm->fd, VMM_CREATE_VCPU, (unsigned long)id);
 	if (vcpu->fd < 0) {
 		ret = -errno;
@@ -129,4 +130,9 @@ void vmm_vcpu_request_stop(struct vmm_vcpu *vcpu)
 bool vmm_vcpu_stop_requested(const struct vmm_vcpu *vcpu)
 {
 	return vcpu->stop;
+}
+
+void vmm_vcpu_set_hypercall_fd(struct vmm_vcpu *vcpu, int fd)
+{
+	vcpu->hc_fd = fd;
 }

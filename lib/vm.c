@@ -129,6 +129,21 @@ int vmm_vm_set_cpuid(struct vmm_vm *vm, const struct vmm_cpuid_entry *ent,
 	return ioctl(vm->fd, VMM_SET_CPUID, &c) < 0 ? -errno : 0;
 }
 
+int vmm_vm_enable_cap(struct vmm_vm *vm, const struct vmm_enable_cap *cap)
+{
+	return ioctl(vm->fd, VMM_ENABLE_CAP, cap) < 0 ? -errno : 0;
+}
+
+int vmm_vm_enable_hypercall_exit(struct vmm_vm *vm, uint64_t mask)
+{
+	struct vmm_enable_cap cap = {
+		.cap = VMM_CAP_HYPERCALL_EXIT,
+		.args = { mask },
+	};
+
+	return vmm_vm_enable_cap(vm, &cap);
+}
+
 int vmm_vm_get_cpuid(struct vmm_vm *vm, struct vmm_cpuid_entry *ent,
 		     unsigned int *nent)
 {

@@ -30,6 +30,7 @@ struct vmm_vcpu {
 	struct vmm_run *run;
 	size_t run_size;
 	volatile sig_atomic_t stop;	/* set from signal handlers */
+	int hc_fd;			/* VMM_HC_PRINT output, -1: none */
 };
 
 #endif /* VMM_INT_H */

@@ -52,6 +52,7 @@
 #define VMM_CAP_STRING_IO	7	/* rep ins/outs handled via data page */
 #define VMM_CAP_EVENTS		8	/* VMM_QUEUE_EVENT, VMM_GET_EVENTS */
 #define VMM_CAP_XSAVE		10	/* value: the XCR0 bits a guest may set */
+#define VMM_CAP_HYPERCALL_EXIT	9	/* VMM_ENABLE_CAP: hypercalls to userspace */
 
 /* Backends, in vmm_info.backend. */
 #define VMM_BACKEND_SVM		1	/* AMD-V with NPT */
@@ -135,6 +136,32 @@ struct vmm_cpuid {
 #define VMM_SET_CPUID		_IOW(VMMIO, 0x42, struct vmm_cpuid)
 /* nent in: room at .entries; out: entries in the policy (-E2BIG if short). */
 #define VMM_GET_CPUID		_IOWR(VMMIO, 0x43, struct vmm_cpuid)
+
+/*
+ * Turn on an optional behaviour of the VM (a VMM_CAP_* that VMM_CHECK_CAP
+ * reports as present).  flags and the args a capability does not use
+ * must be 0 (-EINVAL); an unknown cap is -EINVAL.
+ *
+ *   VMM_CAP_HYPERCALL_EXIT: args[0] is a bitmask of hypercall numbers
+ *   (0-63, the guest's RAX) that exit to userspace as VMM_EXIT_HYPERCALL.
+ *   Without it, VMCALL (Intel) / VMMCALL (AMD) raise #UD, as on a CPU
+ *   with no hypervisor.  With it, a number outside the mask returns
+ *   VMM_HC_ENOSYS in RAX without leaving the kernel, and a hypercall
+ *   made at CPL > 0 returns VMM_HC_EPERM.  May be called again to change
+ *   the mask; it cannot be turned off.  See Documentation/abi.md.
+ */
+struct vmm_enable_cap {
+	__u32 cap;		/* VMM_CAP_* */
+	__u32 flags;		/* none yet: 0 */
+	__u64 args[4];
+};
+
+#define VMM_ENABLE_CAP		_IOW(VMMIO, 0x44, struct vmm_enable_cap)
+
+/* Hypercall results in RAX (a u64; -1000 is "no such hypercall"). */
+#define VMM_HC_SUCCESS		0
+#define VMM_HC_EPERM		((__u64)-1LL)	/* called from CPL > 0 */
+#define VMM_HC_ENOSYS		((__u64)-1000LL)	/* number not handled */
 
 /* ------------------------------------------------------------------ */
 /* vCPU ioctls, on a vCPU fd                                           */
@@ -244,6 +271,7 @@ struct vmm_events {
 #define VMM_EXIT_INTERNAL_ERROR	6	/* vmm could not go on: .internal */
 #define VMM_EXIT_INTR		7	/* a signal is pending (run: -EINTR) */
 #define VMM_EXIT_IRQ_WINDOW_OPEN 8	/* request_interrupt_window: open */
+#define VMM_EXIT_HYPERCALL	9	/* VMCALL/VMMCALL: .hypercall */
 
 #define VMM_EXIT_IO_IN		0
 #define VMM_EXIT_IO_OUT		1
@@ -313,6 +341,20 @@ struct vmm_run {
 			__u32 ndata;
 			__u64 data[16];
 		} internal;
+		/*
+		 * VMM_EXIT_HYPERCALL: nr from RAX, args from RBX, RCX, RDX,
+		 * RSI, RDI (low 32 bits each when longmode is 0).  Userspace
+		 * stores the result in ret; the next VMM_RUN puts it in RAX
+		 * (EAX, zero-extended, outside 64-bit mode).  RIP is already
+		 * past the instruction; no other register changes.
+		 */
+		struct {
+			__u64 nr;
+			__u64 args[5];
+			__u64 ret;
+			__u32 longmode;		/* 1: the guest was in 64-bit mode */
+			__u32 padding;
+		} hypercall;
 		__u8 padding[256];
 	};
 };

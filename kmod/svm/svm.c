@@ -278,11 +278,26 @@ static void svm_init_control(struct vmm_vcpu *vcpu)
 		SVM_IC_VMMCALL, SVM_IC_VMLOAD, SVM_IC_VMSAVE, SVM_IC_STGI,
 		SVM_IC_CLGI, SVM_IC_SKINIT, SVM_IC_MONITOR, SVM_IC_MWAIT,
 		SVM_IC_MWAIT_COND, SVM_IC_XSETBV,
+		/* Small exits (svm_exit.c): CR8 writes are checked for
+		 * reserved bits, reads come from V_TPR without an exit. */
+		SVM_IC_WRITE_CR8, SVM_IC_RDPMC, SVM_IC_PAUSE, SVM_IC_WBINVD,
 	};
 	int i;
 
 	for (i = 0; i < ARRAY_SIZE(intercepts); i++)
 		svm_set_intercept(vmcb, intercepts[i]);
+	/* Every MOV DR: the guest must not reach the host's DR0-DR3. */
+	vmcb->control.intercepts[1] = SVM_IC_DR_ALL;
+	/*
+	 * APM 15.14.4: with the pause filter, PAUSE exits only after
+	 * pause_filter_count of them (within pause_filter_thresh cycles of
+	 * each other, when the threshold exists): a spin loop, not a
+	 * single PAUSE.  Without it every PAUSE exits.
+	 */
+	if (svm_features & SVM_FEAT_PAUSE_FILTER)
+		vmcb->control.pause_filter_count = 3000;
+	if (svm_features & SVM_FEAT_PFTHRESHOLD)
+		vmcb->control.pause_filter_thresh = 128;
 	vmcb->control.iopm_base_pa = page_to_phys(svm_iopm);
 	vmcb->control.msrpm_base_pa = page_to_phys(svm_msrpm);
 	/* APM 15.21.1: with V_INTR_MASKING the guest's RFLAGS.IF and CR8
@@ -412,17 +427,22 @@ static void svm_run(struct vmm_vcpu *vcpu)
 	vmcb->save.rsp = vcpu->regs[VMM_RSP];
 	vmcb->save.rip = vcpu->rip;
 	vmcb->save.rflags = vcpu->rflags;
+	/* DR6/DR7 are in the VMCB (APM 15.5.1); DR0-3 only when enabled. */
+	vmcb->save.dr6 = vcpu->dr.dr6;
+	vmcb->save.dr7 = vcpu->dr.dr7;
 	vmcb->control.clean = 0;	/* APM 15.15: nothing cached */
 
 	/* APM 15.17: GIF = 0 around VMRUN, so a host interrupt or NMI
 	 * becomes a #VMEXIT and is taken after STGI + local_irq_enable. */
 	svm_clgi();
+	vmm_dr_enter(vcpu, false);
 	__svm_vcpu_run(svm->vmcb_pa, vcpu->regs, sd->host_save_pa);
+	/* #VMEXIT resets DR7 (APM 15.7.2): host breakpoints back. */
+	vmm_dr_exit(vcpu, false);
 	svm_stgi();
 
-	/* #VMEXIT resets DR7 (APM 15.7.2): restore host breakpoints. */
-	if (hw_breakpoint_active())
-		hw_breakpoint_restore();
+	vcpu->dr.dr6 = vmcb->save.dr6;
+	vcpu->dr.dr7 = vmcb->save.dr7;
 
 	vcpu->regs[VMM_RAX] = vmcb->save.rax;
 	vcpu->regs[VMM_RSP] = vmcb->save.rsp;

@@ -143,6 +143,11 @@ static_assert(offsetof(struct svm_vmcb, save.g_pat) == 0x668);
 #define SVM_IC_EXCP_DB		SVM_IC(2, 1)	/* exception vector 1 */
 #define SVM_IC_VINTR		SVM_IC(3, 4)
 #define SVM_IC_IRET		SVM_IC(3, 20)
+#define SVM_IC_WRITE_CR8	SVM_IC(0, 24)	/* CR writes: bits 16-31 */
+#define SVM_IC_RDPMC		SVM_IC(3, 15)
+#define SVM_IC_PAUSE		SVM_IC(3, 23)
+#define SVM_IC_WBINVD		SVM_IC(4, 9)	/* WBINVD and WBNOINVD */
+#define SVM_IC_DR_ALL		0xffffffffU	/* intercepts[1]: DR0-15 r/w */
 
 /* Exit codes (APM Appendix C). */
 #define SVM_EXIT_EXCP_BASE	0x040
@@ -168,12 +173,23 @@ static_assert(offsetof(struct svm_vmcb, save.g_pat) == 0x668);
 #define SVM_EXIT_MWAIT		0x08b
 #define SVM_EXIT_MWAIT_COND	0x08c
 #define SVM_EXIT_XSETBV		0x08d
+#define SVM_EXIT_WRITE_CR8	0x018
+#define SVM_EXIT_READ_DR0	0x020	/* 0x20-0x2f: MOV from DR0-DR15 */
+#define SVM_EXIT_WRITE_DR0	0x030	/* 0x30-0x3f: MOV to DR0-DR15 */
+#define SVM_EXIT_WRITE_DR15	0x03f
+#define SVM_EXIT_RDPMC		0x06f
+#define SVM_EXIT_PAUSE		0x077
+#define SVM_EXIT_WBINVD		0x089
 #define SVM_EXIT_NPF		0x400
 #define SVM_EXIT_EXCP_DB	(SVM_EXIT_EXCP_BASE + 1)
 #define SVM_EXIT_VINTR		0x064
 #define SVM_EXIT_IRET		0x074
 #define SVM_EXIT_INVALID	((u64)-1)	/* VMRUN consistency check */
 #define SVM_EXIT_TABLE_SIZE	(SVM_EXIT_NPF + 1)
+
+/* APM 15.33.3 decode assists: EXITINFO1 of a MOV CR/DR intercept. */
+#define SVM_CRDR_VALID		(1ULL << 63)
+#define SVM_CRDR_GPR_MASK	0xf
 
 /* control.int_ctl (APM 15.21.1): V_TPR and V_INTR_MASKING. */
 #define SVM_V_TPR_MASK		0x0f
@@ -223,6 +239,7 @@ static_assert(offsetof(struct svm_vmcb, save.g_pat) == 0x668);
 #define SVM_FEAT_FLUSH_BY_ASID	(1U << 6)
 #define SVM_FEAT_DECODE_ASSISTS	(1U << 7)
 #define SVM_FEAT_PAUSE_FILTER	(1U << 10)
+#define SVM_FEAT_PFTHRESHOLD	(1U << 12)
 #define SVM_FEAT_AVIC		(1U << 13)
 
 /* The per-vCPU state of the backend. */

@@ -14,6 +14,8 @@
 
 #include <linux/kernel.h>
 #include <linux/nospec.h>
+#include <asm/msr-index.h>
+#include <asm/processor-flags.h>
 
 #include "svm.h"
 #include "../trace.h"
@@ -49,8 +51,8 @@ static int svm_exit_invd(struct vmm_vcpu *vcpu)
 	return 1;
 }
 
-/* SVM instructions, VMMCALL, MONITOR/MWAIT: not for the guest (CPUID
- * hides SVM and MONITOR), so #UD as on such a CPU. */
+/* SVM instructions: not for the guest (CPUID hides SVM), so #UD as on
+ * such a CPU; VMMCALL and MONITOR/MWAIT too, by policy (below). */
 static int svm_exit_ud(struct vmm_vcpu *vcpu)
 {
 	svm_inject_ud(vcpu);
@@ -115,6 +117,179 @@ static int svm_exit_npf(struct vmm_vcpu *vcpu)
 				  vmcb->control.insn_bytes, len);
 }
 
+/* ---- Hypercalls and the small exits ------------------------------- */
+
+/* APM 15.5.1: 64-bit mode is EFER.LMA with CS.L. */
+static bool svm_long_mode(const struct svm_vmcb *vmcb)
+{
+	return (vmcb->save.efer & EFER_LMA) &&
+	       (vmcb->save.cs.attrib & SVM_ATTR_L);
+}
+
+/* Raise what the arch-neutral emulation asked for (#GP with error 0). */
+static int svm_raise(struct vmm_vcpu *vcpu, int vector)
+{
+	vmm_ops->inject_exception(vcpu, vector, vector == VMM_EXC_GP, 0, 0);
+	return 1;
+}
+
+/*
+ * VMMCALL (0f 01 d9): a hypercall once userspace enabled them
+ * (VMM_CAP_HYPERCALL_EXIT), else #UD.  VMCALL, Intel's, is #UD on AMD
+ * hardware without any intercept (APM Vol. 3 "VMMCALL").
+ */
+static int svm_exit_vmmcall(struct vmm_vcpu *vcpu)
+{
+	struct svm_vmcb *vmcb = vmcb_of(vcpu);
+
+	if (!vmm_hypercall_enabled(vcpu))
+		return svm_exit_ud(vcpu);
+	svm_skip_insn(vcpu, 3);
+	return vmm_hypercall(vcpu, vmcb->save.cpl, svm_long_mode(vmcb));
+}
+
+/* PAUSE (f3 90), after the pause filter ran out (svm.c). */
+static int svm_exit_pause(struct vmm_vcpu *vcpu)
+{
+	svm_skip_insn(vcpu, 2);
+	vmm_pause_exit(vcpu);
+	return 1;
+}
+
+/*
+ * WBINVD (0f 09) and WBNOINVD (f3 0f 09) share one intercept (APM 15.9):
+ * a write-back of every cache of the host CPU is a latency hit for
+ * everything else on it, and nothing a guest with write-back NPT memory
+ * needs (we pass no device through).  Skipped.  Without NRIP the length
+ * is 2 plus the prefixes before 0f 09.
+ */
+static int svm_exit_wbinvd(struct vmm_vcpu *vcpu)
+{
+	unsigned int len = 2, n = 0;
+	u8 buf[15];
+
+	if (!(svm_features & SVM_FEAT_NRIPS)) {
+		n = vmm_fetch_insn(vcpu, buf);
+		while (len - 2 < n && buf[len - 2] != 0x0f && len < 15)
+			len++;
+	}
+	svm_skip_insn(vcpu, len);
+	return 1;
+}
+
+/* RDPMC (0f 33): hypercall.c decides; never the host's counters. */
+static int svm_exit_rdpmc(struct vmm_vcpu *vcpu)
+{
+	struct svm_vmcb *vmcb = vmcb_of(vcpu);
+	int vec = vmm_rdpmc(vcpu, vmcb->save.cpl, vmcb->save.cr4);
+
+	if (vec)
+		return svm_raise(vcpu, vec);
+	svm_skip_insn(vcpu, 2);
+	return 1;
+}
+
+/* MONITOR (0f 01 c8), MWAIT (0f 01 c9): #UD, or a NOP when advertised. */
+static int svm_exit_monitor_mwait(struct vmm_vcpu *vcpu)
+{
+	int vec = vmm_monitor_mwait(vcpu, vmcb_of(vcpu)->save.cpl);
+
+	if (vec)
+		return svm_raise(vcpu, vec);
+	svm_skip_insn(vcpu, 3);
+	return 1;
+}
+
+/*
+ * The GPR of an intercepted MOV CR/DR and the instruction's length:
+ * from decode assists (APM 15.33.3) when the CPU has them, else decoded
+ * from the bytes at RIP.  0, or an exit to userspace (internal error).
+ */
+static int svm_crdr_gpr(struct vmm_vcpu *vcpu, u8 *gpr, u8 *len)
+{
+	struct svm_vmcb *vmcb = vmcb_of(vcpu);
+	u64 info = vmcb->control.exit_info_1;
+	enum vmm_cpu_mode mode;
+	u8 buf[15];
+	unsigned int n;
+
+	/* The length is needed only without NRIP: then decode anyway. */
+	if ((svm_features & SVM_FEAT_DECODE_ASSISTS) &&
+	    (svm_features & SVM_FEAT_NRIPS) && (info & SVM_CRDR_VALID)) {
+		*gpr = info & SVM_CRDR_GPR_MASK;
+		*len = 0;
+		return 0;
+	}
+	if (svm_long_mode(vmcb))
+		mode = VMM_MODE_LONG64;
+	else if ((vmcb->save.cr0 & X86_CR0_PE) &&
+		 (vmcb->save.cs.attrib & SVM_ATTR_DB))
+		mode = VMM_MODE_PROT32;
+	else
+		mode = VMM_MODE_REAL16;
+	n = vmm_fetch_insn(vcpu, buf);
+	if (vmm_decode_mov_crdr(buf, n, mode, gpr, len)) {
+		pr_debug_ratelimited("cannot decode MOV CR/DR at %llx: %*ph\n",
+				     vcpu->rip, n, buf);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * MOV to CR8 (APM Vol. 2 3.1.5): bits 63:4 are reserved, a 1 there is
+ * #GP(0).  Reads are not intercepted: with V_INTR_MASKING the CPU reads
+ * V_TPR (APM 15.21.1).  Writes are, so that the reserved-bit check is
+ * ours and the same on every CPU and emulator.
+ */
+static int svm_exit_write_cr8(struct vmm_vcpu *vcpu)
+{
+	struct svm_vmcb *vmcb = vmcb_of(vcpu);
+	u8 gpr, len;
+	u64 val;
+
+	if (svm_crdr_gpr(vcpu, &gpr, &len))
+		return vmm_internal_error(vcpu, VMM_INTERNAL_EMULATION,
+					  vcpu->rip);
+	val = vcpu->regs[gpr];
+	if (!svm_long_mode(vmcb))
+		val = (u32)val;		/* LOCK MOV CR0 (AltMovCr8) */
+	if (vmcb->save.cpl || val > 15)
+		return svm_raise(vcpu, VMM_EXC_GP);
+	vmcb->control.int_ctl = (vmcb->control.int_ctl & ~SVM_V_TPR_MASK) | val;
+	svm_skip_insn(vcpu, len);
+	return 1;
+}
+
+/* MOV from/to DR0-DR15 (exit codes 0x20-0x3f): emulated by debugreg.c. */
+static int svm_exit_dr(struct vmm_vcpu *vcpu)
+{
+	struct svm_vmcb *vmcb = vmcb_of(vcpu);
+	u64 code = vmcb->control.exit_code;
+	bool write = code >= SVM_EXIT_WRITE_DR0;
+	bool lm = svm_long_mode(vmcb);
+	int dr = code & 0xf, vec;
+	u8 gpr, len;
+	u64 val;
+
+	if (svm_crdr_gpr(vcpu, &gpr, &len))
+		return vmm_internal_error(vcpu, VMM_INTERNAL_EMULATION,
+					  vcpu->rip);
+	if (write) {
+		vec = vmm_dr_write(vcpu, dr, vcpu->regs[gpr], vmcb->save.cr4,
+				   vmcb->save.cpl, lm);
+	} else {
+		vec = vmm_dr_read(vcpu, dr, vmcb->save.cr4, vmcb->save.cpl,
+				  &val);
+		if (!vec)	/* a 32-bit destination zero-extends */
+			vcpu->regs[gpr] = lm ? val : (u32)val;
+	}
+	if (vec)
+		return svm_raise(vcpu, vec);
+	svm_skip_insn(vcpu, len);
+	return 1;
+}
+
 /* Triple fault (APM 15.11 "shutdown"): the VMCB is undefined now. */
 static int svm_exit_shutdown(struct vmm_vcpu *vcpu)
 {
@@ -144,20 +319,25 @@ static const svm_exit_handler svm_exit_handlers[SVM_EXIT_TABLE_SIZE] = {
 	[SVM_EXIT_MSR]		= svm_msr_exit,
 	[SVM_EXIT_SHUTDOWN]	= svm_exit_shutdown,
 	[SVM_EXIT_VMRUN]	= svm_exit_ud,
-	[SVM_EXIT_VMMCALL]	= svm_exit_ud,
+	[SVM_EXIT_VMMCALL]	= svm_exit_vmmcall,
 	[SVM_EXIT_VMLOAD]	= svm_exit_ud,
 	[SVM_EXIT_VMSAVE]	= svm_exit_ud,
 	[SVM_EXIT_STGI]		= svm_exit_ud,
 	[SVM_EXIT_CLGI]		= svm_exit_ud,
 	[SVM_EXIT_SKINIT]	= svm_exit_ud,
-	[SVM_EXIT_MONITOR]	= svm_exit_ud,
-	[SVM_EXIT_MWAIT]	= svm_exit_ud,
-	[SVM_EXIT_MWAIT_COND]	= svm_exit_ud,
+	[SVM_EXIT_MONITOR]	= svm_exit_monitor_mwait,
+	[SVM_EXIT_MWAIT]	= svm_exit_monitor_mwait,
+	[SVM_EXIT_MWAIT_COND]	= svm_exit_monitor_mwait,
 	[SVM_EXIT_XSETBV]	= svm_exit_xsetbv,
 	[SVM_EXIT_NPF]		= svm_exit_npf,
 	[SVM_EXIT_EXCP_DB]	= svm_nmi_singlestep_done,
 	[SVM_EXIT_VINTR]	= svm_exit_vintr,
 	[SVM_EXIT_IRET]		= svm_nmi_iret,
+	[SVM_EXIT_WRITE_CR8]	= svm_exit_write_cr8,
+	[SVM_EXIT_READ_DR0 ... SVM_EXIT_WRITE_DR15] = svm_exit_dr,
+	[SVM_EXIT_RDPMC]	= svm_exit_rdpmc,
+	[SVM_EXIT_PAUSE]	= svm_exit_pause,
+	[SVM_EXIT_WBINVD]	= svm_exit_wbinvd,
 };
 
 int svm_handle_exit(struct vmm_vcpu *vcpu)

@@ -359,7 +359,8 @@ static int vmx_setup_controls(void)
 		       CPU_HLT_EXITING | CPU_UNCOND_IO_EXITING |
 		       CPU_CR8_LOAD_EXITING | CPU_CR8_STORE_EXITING |
 		       CPU_MWAIT_EXITING | CPU_MONITOR_EXITING |
-		       CPU_USE_TSC_OFFSETTING | CPU_ACTIVATE_SECONDARY, 0,
+		       CPU_USE_TSC_OFFSETTING | CPU_ACTIVATE_SECONDARY |
+		       CPU_MOV_DR_EXITING | CPU_RDPMC_EXITING, 0,
 		       &vmx_caps.cpu, "processor-based");
 	if (r)
 		return r;
@@ -384,10 +385,24 @@ static int vmx_setup_controls(void)
 	}
 	r = vmx_adjust(VMX_MSR_PROCBASED_CTLS2,
 		       CPU2_ENABLE_EPT | CPU2_UNRESTRICTED_GUEST,
-		       CPU2_ENABLE_VPID | CPU2_ENABLE_RDTSCP | CPU2_ENABLE_INVPCID,
+		       CPU2_ENABLE_VPID | CPU2_ENABLE_RDTSCP | CPU2_ENABLE_INVPCID |
+		       CPU2_WBINVD_EXITING | CPU2_PAUSE_LOOP_EXITING,
 		       &vmx_caps.cpu2, "secondary");
 	if (r)
 		return r;
+	/*
+	 * SDM 25.1.3: PAUSE-loop exiting exits on a spin loop only; without
+	 * it, PAUSE exiting makes every PAUSE exit.  With both, PAUSE
+	 * exiting wins, so never both.
+	 */
+	if (!(vmx_caps.cpu2 & CPU2_PAUSE_LOOP_EXITING)) {
+		r = vmx_adjust(true_ctls ? VMX_MSR_TRUE_PROCBASED_CTLS :
+			       VMX_MSR_PROCBASED_CTLS, vmx_caps.cpu,
+			       CPU_PAUSE_EXITING, &vmx_caps.cpu,
+			       "processor-based");
+		if (r)
+			return r;
+	}
 	r = vmx_adjust(true_ctls ? VMX_MSR_TRUE_EXIT_CTLS : VMX_MSR_EXIT_CTLS,
 		       EXIT_HOST_ADDR_SPACE_SIZE | EXIT_SAVE_PAT | EXIT_LOAD_PAT |
 		       EXIT_SAVE_EFER | EXIT_LOAD_EFER, EXIT_SAVE_DEBUG_CTLS,
@@ -624,6 +639,12 @@ static void vmx_vmcs_setup(struct vmm_vcpu *vcpu)
 	vmcs_write(vmx, TSC_OFFSET, vmx->tsc_offset);
 	if (vmx_caps.cpu2 & CPU2_ENABLE_VPID)
 		vmcs_write(vmx, VIRTUAL_PROCESSOR_ID, vmx->vpid);
+	/* SDM 24.6.13: PAUSEs at most PLE_GAP cycles apart for PLE_WINDOW
+	 * cycles are a spin loop (KVM's defaults). */
+	if (vmx_caps.cpu2 & CPU2_PAUSE_LOOP_EXITING) {
+		vmcs_write(vmx, PLE_GAP, 128);
+		vmcs_write(vmx, PLE_WINDOW, 4096);
+	}
 	/* SDM 24.6.11: EPT pointer, write-back, 4-level walk. */
 	vmcs_write(vmx, EPT_POINTER,
 		   vcpu->vm->npt_root_pa | EPTP_MT_WB | EPTP_WALK_4);
@@ -879,6 +900,7 @@ static void vmx_run(struct vmm_vcpu *vcpu)
 	struct vmx_vcpu *vmx = to_vmx(vcpu);
 	struct vmx_guest *g = &vmx->g;
 	u32 entry = vmx_caps.entry;
+	int failed;
 
 	vmx->entry_vmfail = false;
 	vmx->exit_reason = 0;
@@ -905,6 +927,11 @@ static void vmx_run(struct vmm_vcpu *vcpu)
 		vmcs_write(vmx, VM_ENTRY_EXCEPTION_ERROR_CODE, vmx->entry_intr_err);
 	if (vmx_caps.pin & PIN_PREEMPT_TIMER)
 		vmcs_write(vmx, VMX_PREEMPTION_TIMER_VALUE, vmx_preempt_ticks);
+	/* The guest's DR7, as MOV DR emulation left it (debugreg.c). */
+	if (g->dr7 != vcpu->dr.dr7) {
+		g->dr7 = vcpu->dr.dr7;
+		vmcs_write(vmx, GUEST_DR7, g->dr7);
+	}
 	vmcs_write(vmx, HOST_CR0, read_cr0());
 	vmcs_write(vmx, HOST_CR3, __read_cr3());
 	vmcs_write(vmx, HOST_CR4, __read_cr4());
@@ -916,16 +943,17 @@ static void vmx_run(struct vmm_vcpu *vcpu)
 		native_write_cr2(g->cr2);
 
 	vmx->ran = true;
-	if (__vmx_vcpu_run(vcpu->regs, vmx->launched)) {
+	vmm_dr_enter(vcpu, true);
+	failed = __vmx_vcpu_run(vcpu->regs, vmx->launched);
+	/* A VM exit sets DR7 to 0x400 (SDM 27.5.1): host breakpoints back,
+	 * the guest's DR6 (not in the VMCS) saved first. */
+	vmm_dr_exit(vcpu, true);
+	if (failed) {
 		vmx->entry_vmfail = true;
 		vmx->insn_error = vmcs_read(vmx, VM_INSTRUCTION_ERROR);
 		return;
 	}
 	g->cr2 = native_read_cr2();
-
-	/* A VM exit sets DR7 to 0x400 (SDM 27.5.1): host breakpoints back. */
-	if (hw_breakpoint_active())
-		hw_breakpoint_restore();
 
 	vmx_read_exit_info(vmx);
 	/* NMI exiting took the host's NMI (SDM 27.1): hand it over. */
@@ -945,6 +973,7 @@ static void vmx_run(struct vmm_vcpu *vcpu)
 			      (VMX_INTERRUPTIBILITY_STI | VMX_INTERRUPTIBILITY_MOV_SS |
 			       VMX_INTERRUPTIBILITY_NMI);
 	vmx_read_guest_state(vcpu);
+	vcpu->dr.dr7 = g->dr7;
 }
 
 /* Step over the exiting instruction (SDM 27.2.5: its length). */

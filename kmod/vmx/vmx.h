@@ -91,6 +91,7 @@ extern const struct vmm_backend_ops vmx_backend_ops;
 #define CPU_USE_IO_BITMAPS		BIT(25)
 #define CPU_USE_MSR_BITMAPS		BIT(28)
 #define CPU_MONITOR_EXITING		BIT(29)
+#define CPU_PAUSE_EXITING		BIT(30)
 #define CPU_ACTIVATE_SECONDARY		BIT(31)
 
 /* Secondary processor-based controls (24.6.2, Table 24-7). */
@@ -173,6 +174,8 @@ enum vmcs_field {
 	VM_ENTRY_EXCEPTION_ERROR_CODE	= 0x00004018,
 	VM_ENTRY_INSTRUCTION_LEN	= 0x0000401a,
 	SECONDARY_VM_EXEC_CONTROL	= 0x0000401e,
+	PLE_GAP				= 0x00004020,
+	PLE_WINDOW			= 0x00004022,
 	VM_INSTRUCTION_ERROR		= 0x00004400,
 	VM_EXIT_REASON			= 0x00004402,
 	VM_EXIT_INTR_INFO		= 0x00004404,

@@ -16,6 +16,8 @@
 
 #include <linux/kernel.h>
 #include <linux/nospec.h>
+#include <asm/msr-index.h>
+#include <asm/processor-flags.h>
 
 #include "vmx.h"
 #include "../trace.h"
@@ -60,8 +62,8 @@ static int vmx_exit_invd(struct vmm_vcpu *vcpu)
 	return 1;
 }
 
-/* VMX instructions, VMCALL, GETSEC, MONITOR/MWAIT: not for the guest
- * (CPUID hides VMX, SMX and MONITOR), so #UD. */
+/* VMX instructions and GETSEC: not for the guest (CPUID hides VMX and
+ * SMX), so #UD; VMCALL and MONITOR/MWAIT too, by policy (below). */
 static int vmx_exit_ud(struct vmm_vcpu *vcpu)
 {
 	vmx_inject_ud(vcpu);
@@ -241,6 +243,113 @@ static int vmx_exit_ept_misconfig(struct vmm_vcpu *vcpu)
 				  VMX_EXIT_EPT_MISCONFIG);
 }
 
+/* ---- Hypercalls and the small exits ------------------------------- */
+
+/* CPL: SS.DPL in protected mode (SDM 24.4.1), 0 in real mode. */
+static int vmx_cpl(const struct vmx_guest *g)
+{
+	if (!(g->cr0 & X86_CR0_PE))
+		return 0;
+	return (g->seg[VMX_SS].ar >> VMX_AR_DPL_SHIFT) & 3;
+}
+
+static bool vmx_long_mode(const struct vmx_guest *g)
+{
+	return (g->efer & EFER_LMA) && (g->seg[VMX_CS].ar & VMX_AR_L);
+}
+
+/* Raise what the arch-neutral emulation asked for (#GP with error 0). */
+static int vmx_raise(struct vmm_vcpu *vcpu, int vector)
+{
+	vmm_ops->inject_exception(vcpu, vector, vector == VMM_EXC_GP, 0, 0);
+	return 1;
+}
+
+/*
+ * VMCALL (0f 01 c1) exits at any CPL (SDM 25.1.3): a hypercall once
+ * userspace enabled them (VMM_CAP_HYPERCALL_EXIT), else #UD.  VMMCALL,
+ * AMD's, is #UD on Intel hardware and never exits.
+ */
+static int vmx_exit_vmcall(struct vmm_vcpu *vcpu)
+{
+	struct vmx_guest *g = &to_vmx(vcpu)->g;
+
+	if (!vmm_hypercall_enabled(vcpu))
+		return vmx_exit_ud(vcpu);
+	vmx_skip_insn(vcpu);
+	return vmm_hypercall(vcpu, vmx_cpl(g), vmx_long_mode(g));
+}
+
+/* PAUSE exiting or PAUSE-loop exiting (one exit reason, SDM 25.1.3). */
+static int vmx_exit_pause(struct vmm_vcpu *vcpu)
+{
+	vmx_skip_insn(vcpu);
+	vmm_pause_exit(vcpu);
+	return 1;
+}
+
+/*
+ * WBINVD and WBNOINVD (WBINVD exiting covers both, SDM 25.1.3): a host-
+ * wide cache write-back no guest of ours needs.  Skipped.
+ */
+static int vmx_exit_wbinvd(struct vmm_vcpu *vcpu)
+{
+	vmx_skip_insn(vcpu);
+	return 1;
+}
+
+/* RDPMC: hypercall.c decides; never the host's counters. */
+static int vmx_exit_rdpmc(struct vmm_vcpu *vcpu)
+{
+	struct vmx_guest *g = &to_vmx(vcpu)->g;
+	int vec = vmm_rdpmc(vcpu, vmx_cpl(g), g->cr4);
+
+	if (vec)
+		return vmx_raise(vcpu, vec);
+	vmx_skip_insn(vcpu);
+	return 1;
+}
+
+/* MONITOR, MWAIT: #UD, or a NOP when the CPUID policy advertises them. */
+static int vmx_exit_monitor_mwait(struct vmm_vcpu *vcpu)
+{
+	int vec = vmm_monitor_mwait(vcpu, vmx_cpl(&to_vmx(vcpu)->g));
+
+	if (vec)
+		return vmx_raise(vcpu, vec);
+	vmx_skip_insn(vcpu);
+	return 1;
+}
+
+/* SDM Table 27-4 (28-4 in later editions): MOV DR exit qualification. */
+#define DR_NUM(q)	((q) & 7)
+#define DR_FROM		BIT(4)		/* MOV from DR (a read) */
+#define DR_GPR(q)	(((q) >> 8) & 0xf)
+
+/* MOV from/to DR0-DR7 (MOV-DR exiting): emulated by debugreg.c. */
+static int vmx_exit_dr(struct vmm_vcpu *vcpu)
+{
+	struct vmx_vcpu *vmx = to_vmx(vcpu);
+	struct vmx_guest *g = &vmx->g;
+	u64 q = vmx->exit_qual, val;
+	u64 *reg = &vcpu->regs[DR_GPR(q)];
+	bool lm = vmx_long_mode(g);
+	int vec;
+
+	if (q & DR_FROM) {
+		vec = vmm_dr_read(vcpu, DR_NUM(q), g->cr4, vmx_cpl(g), &val);
+		if (!vec)	/* a 32-bit destination zero-extends */
+			*reg = lm ? val : (u32)val;
+	} else {
+		vec = vmm_dr_write(vcpu, DR_NUM(q), *reg, g->cr4, vmx_cpl(g),
+				   lm);
+	}
+	if (vec)
+		return vmx_raise(vcpu, vec);
+	vmx_skip_insn(vcpu);
+	return 1;
+}
+
 /* Triple fault (SDM 25.2 "shutdown"): the guest state is undefined now. */
 static int vmx_exit_shutdown(struct vmm_vcpu *vcpu)
 {
@@ -275,7 +384,7 @@ static const vmx_exit_handler vmx_exit_handlers[VMX_EXIT_TABLE_SIZE] = {
 	[VMX_EXIT_GETSEC]		= vmx_exit_ud,
 	[VMX_EXIT_HLT]			= vmx_exit_hlt,
 	[VMX_EXIT_INVD]			= vmx_exit_invd,
-	[VMX_EXIT_VMCALL]		= vmx_exit_ud,
+	[VMX_EXIT_VMCALL]		= vmx_exit_vmcall,
 	[VMX_EXIT_VMCLEAR]		= vmx_exit_ud,
 	[VMX_EXIT_VMLAUNCH]		= vmx_exit_ud,
 	[VMX_EXIT_VMPTRLD]		= vmx_exit_ud,
@@ -289,8 +398,8 @@ static const vmx_exit_handler vmx_exit_handlers[VMX_EXIT_TABLE_SIZE] = {
 	[VMX_EXIT_IO]			= vmx_exit_ioio,
 	[VMX_EXIT_RDMSR]		= vmx_exit_rdmsr,
 	[VMX_EXIT_WRMSR]		= vmx_exit_wrmsr,
-	[VMX_EXIT_MWAIT]		= vmx_exit_ud,
-	[VMX_EXIT_MONITOR]		= vmx_exit_ud,
+	[VMX_EXIT_MWAIT]		= vmx_exit_monitor_mwait,
+	[VMX_EXIT_MONITOR]		= vmx_exit_monitor_mwait,
 	[VMX_EXIT_EPT_VIOLATION]	= vmx_exit_npf,
 	[VMX_EXIT_EPT_MISCONFIG]	= vmx_exit_ept_misconfig,
 	[VMX_EXIT_PREEMPT_TIMER]	= vmx_exit_host_event,
@@ -300,6 +409,10 @@ static const vmx_exit_handler vmx_exit_handlers[VMX_EXIT_TABLE_SIZE] = {
 	[VMX_EXIT_VMFUNC]		= vmx_exit_ud,
 	[VMX_EXIT_INTR_WINDOW]		= vmx_exit_intr_window,
 	[VMX_EXIT_NMI_WINDOW]		= vmx_exit_nmi_window,
+	[VMX_EXIT_DR_ACCESS]		= vmx_exit_dr,
+	[VMX_EXIT_RDPMC]		= vmx_exit_rdpmc,
+	[VMX_EXIT_PAUSE]		= vmx_exit_pause,
+	[VMX_EXIT_WBINVD]		= vmx_exit_wbinvd,
 };
 
 /* The hardware refused the entry: what it said goes to userspace. */

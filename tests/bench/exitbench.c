@@ -16,11 +16,16 @@
  *              userspace (after decoding), which resumes at once
  *   hlt        HLT: out to userspace (vmm: VMM_EXIT_HLT; KVM without an
  *              in-kernel irqchip: KVM_EXIT_HLT), which resumes at once
- *   hypercall  VMMCALL with EAX=0: KVM handles it in the kernel (unknown
- *              number, RAX = -KVM_ENOSYS).  vmm has no hypercalls and
- *              injects #UD: the payload's #UD handler steps over the
- *              instruction, so under vmm this measures exit + #UD
- *              injection + a real-mode IRET, not a hypercall.
+ *   hypercall  VMMCALL with EAX=0: both answer it in the kernel, an
+ *              unknown number (KVM: RAX = -KVM_ENOSYS; vmm, with
+ *              VMM_CAP_HYPERCALL_EXIT enabled for number 1 only: RAX =
+ *              VMM_HC_ENOSYS).  The payload's #UD handler, which steps
+ *              over the instruction, is there in case a hypervisor
+ *              injects #UD instead (vmm without the capability).
+ *   hypercall-user  (vmm only) VMMCALL with EAX=1, in the mask: out to
+ *              userspace as VMM_EXIT_HYPERCALL, which sets ret 0 and
+ *              resumes at once.  KVM has no such exit for a hypercall of
+ *              the guest's choosing, so it is not run under KVM.
  *
  * then writes to port 0xf4 ("done").  The client reads the TSC before
  * its first RUN and after the done exit: per exit = ticks / N, median of
@@ -55,11 +60,14 @@
 #define BENCH_PORT	0x10
 #define DONE_PORT	0xf4
 
-enum kind { K_NONE, K_CPUID, K_PIO, K_MMIO, K_HLT, K_HYPERCALL, K_NR };
+enum kind { K_NONE, K_CPUID, K_PIO, K_MMIO, K_HLT, K_HYPERCALL,
+	     K_HYPERCALL_USER, K_NR };
 
 static const char *const kind_name[K_NR] = {
-	"none", "cpuid", "pio", "mmio", "hlt", "hypercall",
+	"none", "cpuid", "pio", "mmio", "hlt", "hypercall", "hypercall-user",
 };
+
+#define HC_USER_NR	1	/* the one number vmm sends to userspace */
 
 static void die(const char *fmt, ...)
 {
@@ -112,6 +120,11 @@ static void load_payload(uint8_t *mem, enum kind k, uint32_t n)
 	case K_HYPERCALL:
 		memcpy(p, "\x66\x31\xc0\x0f\x01\xd9", 6); /* xor eax,eax; vmmcall */
 		p += 6;
+		break;
+	case K_HYPERCALL_USER:
+		/* mov eax, HC_USER_NR; vmmcall */
+		memcpy(p, "\x66\xb8\x01\x00\x00\x00\x0f\x01\xd9", 9);
+		p += 9;
 		break;
 	case K_NR:
 		break;
@@ -175,6 +188,10 @@ static void *map_run(int vcpu_fd, int size)
 static void vmm_setup(struct hv *hv)
 {
 	struct vmm_memory_slot slot = { 0 };
+	struct vmm_enable_cap cap = {
+		.cap = VMM_CAP_HYPERCALL_EXIT,
+		.args = { 1ULL << HC_USER_NR },
+	};
 
 	hv->sys = open("/dev/vmm", O_RDWR | O_CLOEXEC);
 	if (hv->sys < 0)
@@ -189,6 +206,9 @@ static void vmm_setup(struct hv *hv)
 	slot.userspace_addr = (uintptr_t)hv->mem;
 	if (ioctl(hv->vm, VMM_SET_MEMORY_SLOT, &slot))
 		die("VMM_SET_MEMORY_SLOT: %s", strerror(errno));
+	/* Hypercalls on: HC_USER_NR comes out, others ENOSYS in-kernel. */
+	if (ioctl(hv->vm, VMM_ENABLE_CAP, &cap))
+		die("VMM_ENABLE_CAP: %s", strerror(errno));
 	hv->vcpu = ioctl(hv->vm, VMM_CREATE_VCPU, 0);
 	if (hv->vcpu < 0)
 		die("VMM_CREATE_VCPU: %s", strerror(errno));
@@ -235,6 +255,14 @@ static enum action vmm_run1(struct hv *hv, char *why, size_t len)
 		return BAD;
 	case VMM_EXIT_HLT:
 		return RESUME;
+	case VMM_EXIT_HYPERCALL:
+		if (run->hypercall.nr == HC_USER_NR) {
+			run->hypercall.ret = 0;
+			return RESUME;
+		}
+		snprintf(why, len, "hypercall %llu",
+			 (unsigned long long)run->hypercall.nr);
+		return BAD;
 	default:
 		snprintf(why, len, "exit reason %u at rip %#llx",
 			 run->exit_reason, (unsigned long long)run->rip);
@@ -359,7 +387,8 @@ static void bench_kind(struct hv *hv, enum kind k, uint32_t n, int reps)
 	struct sample s;
 	int i;
 
-	want = (k == K_PIO || k == K_MMIO || k == K_HLT) ? n : 0;
+	want = (k == K_PIO || k == K_MMIO || k == K_HLT ||
+		k == K_HYPERCALL_USER) ? n : 0;
 	load_payload(hv->mem, k, n / 4 ? n / 4 : 1);
 	run_payload(hv, &s);			/* warm-up: fault pages in */
 	load_payload(hv->mem, k, n);
@@ -404,6 +433,7 @@ int main(int argc, char **argv)
 		die("unknown hypervisor '%s' (vmm or kvm)", argv[1]);
 	hv.setup(&hv);
 	for (k = 0; k < K_NR; k++)
-		bench_kind(&hv, k, n, reps);
+		if (k != K_HYPERCALL_USER || hv.setup == vmm_setup)
+			bench_kind(&hv, k, n, reps);
 	return 0;
 }

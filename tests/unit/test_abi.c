@@ -346,6 +346,35 @@ START_TEST(constants)
 }
 END_TEST
 
+/* VMM_ENABLE_CAP and VMM_EXIT_HYPERCALL (hypercalls). */
+START_TEST(hypercall_abi)
+{
+	SIZE(struct vmm_enable_cap, 40);
+	ALIGN(struct vmm_enable_cap, 8);
+	OFF(struct vmm_enable_cap, cap, 0);
+	OFF(struct vmm_enable_cap, flags, 4);
+	OFF(struct vmm_enable_cap, args, 8);
+	FSIZE(struct vmm_enable_cap, args, 32);
+
+	OFF(struct vmm_run, hypercall.nr, 64);
+	OFF(struct vmm_run, hypercall.args, 72);
+	FSIZE(struct vmm_run, hypercall.args, 40);
+	OFF(struct vmm_run, hypercall.ret, 112);
+	OFF(struct vmm_run, hypercall.longmode, 120);
+	OFF(struct vmm_run, hypercall.padding, 124);
+	FSIZE(struct vmm_run, hypercall, 64);
+	SIZE(struct vmm_run, 320);
+
+	check_ioctl(VMM_ENABLE_CAP, W, 40, 0x44, 0x4028b644);
+
+	ck_assert_int_eq(VMM_CAP_HYPERCALL_EXIT, 9);
+	ck_assert_int_eq(VMM_EXIT_HYPERCALL, 9);
+	ck_assert_uint_eq(VMM_HC_SUCCESS, 0);
+	ck_assert_uint_eq(VMM_HC_EPERM, 0xffffffffffffffffULL);
+	ck_assert_uint_eq(VMM_HC_ENOSYS, 0xfffffffffffffc18ULL);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("abi");
@@ -365,6 +394,7 @@ int main(void)
 	tcase_add_test(tc, vm_ioctls);
 	tcase_add_test(tc, vcpu_ioctls);
 	tcase_add_test(tc, constants);
+	tcase_add_test(tc, hypercall_abi);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	/* tests/check.sh sets CK_VERBOSITY; libcheck reads it with CK_ENV */

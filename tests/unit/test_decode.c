@@ -432,6 +432,44 @@ END_TEST
 
 #define N(a)	((int)(sizeof(a) / sizeof((a)[0])))
 
+/* MOV CR/DR: the GPR operand and the length (vmm_decode_mov_crdr). */
+static const struct {
+	const char *name;
+	u8 bytes[8];
+	unsigned int n;
+	enum vmm_cpu_mode mode;
+	int ret;
+	u8 gpr, len;
+} crdr[] = {
+	{ "mov %rax,%dr7",	{ 0x0f, 0x23, 0xf8 }, 3, VMM_MODE_LONG64, 0, 0, 3 },
+	{ "mov %dr6,%rbx",	{ 0x0f, 0x21, 0xf3 }, 3, VMM_MODE_LONG64, 0, 3, 3 },
+	{ "mov %r11,%dr0",	{ 0x41, 0x0f, 0x23, 0xc3 }, 4, VMM_MODE_LONG64, 0, 11, 4 },
+	{ "mov %r9,%cr8",	{ 0x45, 0x0f, 0x22, 0xc1 }, 4, VMM_MODE_LONG64, 0, 9, 4 },
+	{ "mov %rsi,%cr8",	{ 0x44, 0x0f, 0x22, 0xc6 }, 4, VMM_MODE_LONG64, 0, 6, 4 },
+	{ "lock mov %eax,%cr0",	{ 0xf0, 0x0f, 0x22, 0xc0 }, 4, VMM_MODE_PROT32, 0, 0, 4 },
+	/* 0x41 is "inc ecx" outside 64-bit mode, not REX */
+	{ "inc; mov (32-bit)",	{ 0x41, 0x0f, 0x23, 0xc3 }, 4, VMM_MODE_PROT32, -EOPNOTSUPP, 0, 0 },
+	/* REX must come last: 41 66 0f ... drops the REX */
+	{ "rex, 66, mov",	{ 0x41, 0x66, 0x0f, 0x21, 0xc7 }, 5, VMM_MODE_LONG64, 0, 7, 5 },
+	{ "mov (16-bit)",	{ 0x0f, 0x21, 0xd0 }, 3, VMM_MODE_REAL16, 0, 0, 3 },
+	{ "truncated",		{ 0x0f, 0x23 }, 2, VMM_MODE_LONG64, -EINVAL, 0, 0 },
+	{ "cpuid",		{ 0x0f, 0xa2 }, 2, VMM_MODE_LONG64, -EOPNOTSUPP, 0, 0 },
+	{ "nop",		{ 0x90 }, 1, VMM_MODE_LONG64, -EOPNOTSUPP, 0, 0 },
+};
+
+START_TEST(decode_crdr)
+{
+	u8 gpr = 0xff, len = 0xff;
+	int ret = vmm_decode_mov_crdr(crdr[_i].bytes, crdr[_i].n,
+				      crdr[_i].mode, &gpr, &len);
+
+	ck_assert_msg(ret == crdr[_i].ret, "%s: ret %d", crdr[_i].name, ret);
+	if (!ret)
+		ck_assert_msg(gpr == crdr[_i].gpr && len == crdr[_i].len,
+			      "%s: gpr %u len %u", crdr[_i].name, gpr, len);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("decode");
@@ -454,6 +492,10 @@ int main(void)
 	tc = tcase_create("values");
 	tcase_add_loop_test(tc, store_value, 0, N(stores));
 	tcase_add_loop_test(tc, load_result, 0, N(loads));
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("mov_crdr");
+	tcase_add_loop_test(tc, decode_crdr, 0, N(crdr));
 	suite_add_tcase(s, tc);
 
 	sr = srunner_create(s);

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "bus.h"
 #include "dev/exitport.h"
@@ -268,6 +269,81 @@ START_TEST(stop_reason_names)
 }
 END_TEST
 
+/* VMM_EXIT_HYPERCALL: vmm_hypercall_handle(), the run loop's answers. */
+static void hypercall(uint64_t nr, uint64_t a0, uint64_t a1, uint32_t lm)
+{
+	memset(run, 0, sizeof(*run));
+	run->exit_reason = VMM_EXIT_HYPERCALL;
+	run->hypercall.nr = nr;
+	run->hypercall.args[0] = a0;
+	run->hypercall.args[1] = a1;
+	run->hypercall.args[2] = 3;
+	run->hypercall.args[3] = 4;
+	run->hypercall.args[4] = 5;
+	run->hypercall.longmode = lm;
+}
+
+START_TEST(hypercall_sum_and_unknown)
+{
+	hypercall(VMM_HC_SUM, 1, 2, 1);
+	vmm_hypercall_handle(run, NULL, -1);
+	ck_assert_uint_eq(run->hypercall.ret, 15);
+	hypercall(VMM_HC_SUM, ~0ULL, 2, 1);		/* wraps mod 2^64 */
+	vmm_hypercall_handle(run, NULL, -1);
+	ck_assert_uint_eq(run->hypercall.ret, 13);
+	hypercall(VMM_HC_SUM, 0xffffffffULL, 2, 0);	/* mod 2^32 */
+	vmm_hypercall_handle(run, NULL, -1);
+	ck_assert_uint_eq(run->hypercall.ret, 13);
+	hypercall(3, 0, 0, 1);
+	vmm_hypercall_handle(run, NULL, -1);
+	ck_assert_uint_eq(run->hypercall.ret, VMM_HC_ENOSYS);
+	hypercall(3, 0, 0, 0);
+	vmm_hypercall_handle(run, NULL, -1);
+	ck_assert_uint_eq(run->hypercall.ret, (uint32_t)VMM_HC_ENOSYS);
+	/* Without a fd, print is not offered. */
+	hypercall(VMM_HC_PRINT, 0, 1, 1);
+	vmm_hypercall_handle(run, NULL, -1);
+	ck_assert_uint_eq(run->hypercall.ret, VMM_HC_ENOSYS);
+	/* Through the dispatcher: answered, resumed. */
+	hypercall(VMM_HC_SUM, 1, 2, 1);
+	ck_assert_int_eq(vmm_run_dispatch(run, RUN_SIZE, bus, &st), 1);
+	ck_assert_uint_eq(run->hypercall.ret, 15);
+}
+END_TEST
+
+START_TEST(hypercall_print)
+{
+	struct vmm_mem *mem;
+	char buf[64] = { 0 };
+	int fds[2];
+
+	ck_assert_int_eq(pipe(fds), 0);
+	ck_assert_int_eq(vmm_mem_create(&mem), 0);
+	ck_assert_int_eq(vmm_mem_add(mem, 0x1000, 0x2000), 0);
+	ck_assert_int_eq(vmm_mem_write(mem, 0x1ffc, "hello!", 6), 0);
+
+	hypercall(VMM_HC_PRINT, 0x1ffc, 6, 1);	/* across a page: fine */
+	vmm_hypercall_handle(run, mem, fds[1]);
+	ck_assert_uint_eq(run->hypercall.ret, 6);
+	ck_assert_int_eq(read(fds[0], buf, sizeof(buf)), 6);
+	ck_assert_str_eq(buf, "hello!");
+
+	hypercall(VMM_HC_PRINT, 0x2ffc, 6, 1);	/* runs past RAM */
+	vmm_hypercall_handle(run, mem, fds[1]);
+	ck_assert_uint_eq(run->hypercall.ret, VMM_HC_EFAULT);
+	hypercall(VMM_HC_PRINT, 0x1000, VMM_HC_PRINT_MAX + 1, 1);
+	vmm_hypercall_handle(run, mem, fds[1]);
+	ck_assert_uint_eq(run->hypercall.ret, VMM_HC_EFAULT);
+	hypercall(VMM_HC_PRINT, 0x1000, 0, 1);
+	vmm_hypercall_handle(run, mem, fds[1]);
+	ck_assert_uint_eq(run->hypercall.ret, 0);
+
+	vmm_mem_destroy(mem);
+	close(fds[0]);
+	close(fds[1]);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("run");
@@ -289,6 +365,8 @@ int main(void)
 	tcase_add_test(tc, internal_error);
 	tcase_add_test(tc, intr_resumes_unknown_stops);
 	tcase_add_test(tc, stop_reason_names);
+	tcase_add_test(tc, hypercall_sum_and_unknown);
+	tcase_add_test(tc, hypercall_print);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	/* tests/check.sh sets CK_VERBOSITY; libcheck reads it with CK_ENV */
