@@ -16,13 +16,14 @@
  *              userspace (after decoding), which resumes at once
  *   hlt        HLT: out to userspace (vmm: VMM_EXIT_HLT; KVM without an
  *              in-kernel irqchip: KVM_EXIT_HLT), which resumes at once
- *   hypercall  VMMCALL with EAX=0: both answer it in the kernel, an
+ *   hypercall  VMMCALL (AMD) or VMCALL (Intel) with EAX=0: both answer
+ *              it in the kernel, an
  *              unknown number (KVM: RAX = -KVM_ENOSYS; vmm, with
  *              VMM_CAP_HYPERCALL_EXIT enabled for number 1 only: RAX =
  *              VMM_HC_ENOSYS).  The payload's #UD handler, which steps
  *              over the instruction, is there in case a hypervisor
  *              injects #UD instead (vmm without the capability).
- *   hypercall-user  (vmm only) VMMCALL with EAX=1, in the mask: out to
+ *   hypercall-user  (vmm only) the same with EAX=1, in the mask: out to
  *              userspace as VMM_EXIT_HYPERCALL, which sets ret 0 and
  *              resumes at once.  KVM has no such exit for a hypercall of
  *              the guest's choosing, so it is not run under KVM.
@@ -49,6 +50,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <x86intrin.h>
+#include <cpuid.h>
 
 #include "vmm.h"
 
@@ -82,6 +84,11 @@ static void die(const char *fmt, ...)
 }
 
 /* ---- the guest ------------------------------------------------------ */
+
+/* The hypercall instruction of this CPU: VMCALL on Intel, VMMCALL on AMD
+ * (the other one is #UD there).  Set by main(). */
+static const char *hypercall_insn = "\x0f\x01\xd9";
+static int on_intel;
 
 /* Real mode, CS = DS = SS = 0, IP = CODE_GPA. */
 static void load_payload(uint8_t *mem, enum kind k, uint32_t n)
@@ -118,13 +125,17 @@ static void load_payload(uint8_t *mem, enum kind k, uint32_t n)
 		*p++ = 0xf4;				/* hlt */
 		break;
 	case K_HYPERCALL:
-		memcpy(p, "\x66\x31\xc0\x0f\x01\xd9", 6); /* xor eax,eax; vmmcall */
-		p += 6;
+		memcpy(p, "\x66\x31\xc0", 3);		/* xor eax,eax */
+		p += 3;
+		memcpy(p, hypercall_insn, 3);
+		p += 3;
 		break;
 	case K_HYPERCALL_USER:
-		/* mov eax, HC_USER_NR; vmmcall */
-		memcpy(p, "\x66\xb8\x01\x00\x00\x00\x0f\x01\xd9", 9);
-		p += 9;
+		/* mov eax, HC_USER_NR; vmcall/vmmcall */
+		memcpy(p, "\x66\xb8\x01\x00\x00\x00", 6);
+		p += 6;
+		memcpy(p, hypercall_insn, 3);
+		p += 3;
 		break;
 	case K_NR:
 		break;
@@ -288,6 +299,10 @@ static void kvm_setup(struct hv *hv)
 	slot.userspace_addr = (uintptr_t)hv->mem;
 	if (ioctl(hv->vm, KVM_SET_USER_MEMORY_REGION, &slot))
 		die("KVM_SET_USER_MEMORY_REGION: %s", strerror(errno));
+	/* KVM on Intel wants three pages for its real-mode TSS, whether or
+	 * not it needs them (Documentation/virt/kvm/api.rst); above RAM. */
+	if (on_intel && ioctl(hv->vm, KVM_SET_TSS_ADDR, 0xfffbd000UL))
+		die("KVM_SET_TSS_ADDR: %s", strerror(errno));
 	hv->vcpu = ioctl(hv->vm, KVM_CREATE_VCPU, 0);
 	if (hv->vcpu < 0)
 		die("KVM_CREATE_VCPU: %s", strerror(errno));
@@ -411,9 +426,15 @@ static void bench_kind(struct hv *hv, enum kind k, uint32_t n, int reps)
 
 int main(int argc, char **argv)
 {
+	unsigned int a, b, c, d;
 	struct hv hv = { 0 };
 	uint32_t n = 2000;
 	int reps = 7, k;
+
+	__cpuid(0, a, b, c, d);
+	on_intel = b == 0x756e6547 && d == 0x49656e69 && c == 0x6c65746e;
+	if (on_intel)
+		hypercall_insn = "\x0f\x01\xc1";
 
 	if (argc < 2 || argc > 4)
 		die("usage: exitbench vmm|kvm [N [REPS]]");

@@ -1,23 +1,27 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# Exit round trips, vmm.ko against Debian's own kvm_amd, in one AMD lab
-# boot (shared/LAB.md): the same real-mode payloads (tests/bench/
-# exitbench.c) run under each, one exit kind at a time.  Prints, per kind,
-# lab TSC ticks per round trip under each and the ratio vmm/KVM (below 1:
-# vmm is faster).  Only ratios mean anything: the lab is an emulator
-# (QEMU TCG), tens of microseconds per exit, and the machine is shared.
-# Never fails on speed; fails when the lab or a client does.
+# Exit round trips, vmm.ko against Linux KVM, in one boot of each lab
+# (shared/LAB.md): the AMD lab (QEMU TCG) against Debian's kvm_amd, then
+# the Intel lab (Bochs) against kvm_intel.  The same real-mode payloads
+# (tests/bench/exitbench.c) run under each hypervisor, one exit kind at a
+# time.  Prints, per lab and kind, lab TSC ticks per round trip under each
+# and the ratio vmm/KVM (below 1: vmm is faster).  Only ratios mean
+# anything: the labs are emulators, tens of microseconds per exit, and the
+# machine is shared.  Never fails on speed; fails when a lab or a client
+# does.
 #
-# Each figure: the client times N iterations (EXITS_N, 3000) from the
-# host side (RDTSC around the RUN loop) and takes the median of
-# EXITS_REPS runs (7); the client runs EXITS_ROUNDS times (3) under each
-# hypervisor and the table shows the lowest round (noise only adds time).
-# EXITS_RELOAD=1 adds, after the figures, kvm_amd unload + vmm.ko load and
-# a short vmm run: that order hung the lab once (Documentation/
+# Each figure: the client times N iterations from the host side (RDTSC
+# around the RUN loop) and takes the median of REPS runs; the client runs
+# ROUNDS times under each hypervisor and the table shows the lowest round
+# (noise only adds time).  AMD: EXITS_N (3000), EXITS_REPS (7),
+# EXITS_ROUNDS (3).  Bochs is slower: EXITS_INTEL_N (300),
+# EXITS_INTEL_REPS (3), EXITS_INTEL_ROUNDS (1).  EXITS_LABS chooses the
+# labs ("amd intel").
+# EXITS_RELOAD=1 adds, after the figures, KVM unload + vmm.ko load and
+# a short vmm run: that order hung the AMD lab once (Documentation/
 # performance.md).
 # "spread" is the worst (max - min) / median of a round, in percent.
-# Intel (kvm_intel in the Bochs lab) is not measured yet.
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 repo=$(pwd)
@@ -28,24 +32,33 @@ mkdir -p "$out"
 cp "${VMM_KO:-kmod/vmm.ko}" "$out/vmm.ko" || exit 1
 gcc -static -O2 -std=gnu11 -Wall -Wextra -Werror -Iuapi \
 	-o "$out/exitbench" tests/bench/exitbench.c || exit 1
-cat > "$out/exits.env" <<EOT
-EXITS_N=${EXITS_N:-3000}
-EXITS_REPS=${EXITS_REPS:-7}
-EXITS_ROUNDS=${EXITS_ROUNDS:-3}
-EXITS_RELOAD=${EXITS_RELOAD:-0}
-VMM_KO=$out/vmm.ko
-EOT
+# lab_run LAB N REPS ROUNDS: one lab boot; its output in exits-LAB.out.
+lab_run() {
+	local lab=$1 log=$out/exits-$1.out rc
 
-tests/lab/run.sh amd-script "$repo/tests/bench/exits-lab.sh" "${EXITS_TIMEOUT:-600}" \
-	> "$out/exits-lab.out" 2>&1
-rc=$?
-grep -E '^BENCH: lab |^BENCH-FAIL: |^FAIL: ' "$out/exits-lab.out"
-if ! grep -q '^BENCH: done' "$out/exits-lab.out"; then
-	echo "exits bench: the lab stopped before the end (build/bench/exits-lab.out)"
-	exit 1
-fi
+	cat > "$out/exits.env" <<-EOT
+	EXITS_N=$2
+	EXITS_REPS=$3
+	EXITS_ROUNDS=$4
+	EXITS_RELOAD=${EXITS_RELOAD:-0}
+	EOT
+	echo "-- $lab lab"
+	LAB_PACK="build/bench/exitbench build/bench/exits.env build/bench/vmm.ko" \
+		tests/lab/run.sh "$lab-script" "$repo/tests/bench/exits-lab.sh" \
+		"${EXITS_TIMEOUT:-1800}" > "$log" 2>&1
+	rc=$?
+	grep -E '^BENCH: lab |^BENCH-FAIL: |^FAIL: ' "$log"
+	if ! grep -q '^BENCH: done' "$log"; then
+		echo "exits bench: the $lab lab stopped before the end (${log#"$repo"/})"
+		return 1
+	fi
+	table < "$log"
+	[ $rc = 0 ] || { echo "exits bench: the $lab lab failed after the figures (${log#"$repo"/})"; return 1; }
+}
 
-grep '^BENCH: \(vmm\|kvm\) ' "$out/exits-lab.out" | awk '
+# table: the ratio table from a lab's BENCH lines.
+table() {
+	grep '^BENCH: \(vmm\|kvm\) ' | awk '
 {
 	hv = $2; k = $4; c = $5 + 0; s = $7 + 0
 	if (!(k in seen)) { seen[k] = 1; order[++nk] = k }
@@ -67,4 +80,15 @@ END {
 	print "hypercall: an unknown number (EAX=0), answered with ENOSYS in the"
 	print "  kernel by both; hypercall-user: vmm only, out to userspace and back"
 }'
-[ $rc = 0 ] || { echo "exits bench: the lab failed after the figures (build/bench/exits-lab.out)"; exit 1; }
+}
+
+rc=0
+for lab in ${EXITS_LABS:-amd intel}; do
+	case $lab in
+	amd) lab_run amd "${EXITS_N:-3000}" "${EXITS_REPS:-7}" "${EXITS_ROUNDS:-3}" || rc=1 ;;
+	intel) lab_run intel "${EXITS_INTEL_N:-300}" "${EXITS_INTEL_REPS:-3}" \
+		"${EXITS_INTEL_ROUNDS:-1}" || rc=1 ;;
+	*) echo "exits bench: unknown lab $lab"; rc=1 ;;
+	esac
+done
+exit $rc
