@@ -553,6 +553,7 @@ static int vmx_vcpu_create(struct vmm_vcpu *vcpu)
 	vmx->vpid = vmx_alloc_vpid();
 	vcpu->arch = vmx;
 	vmx->cpu_ctls = vmx_caps.cpu;
+	vmx->state_valid = true;	/* no VMCS to read yet: g is it */
 	return 0;
 }
 
@@ -606,6 +607,7 @@ static void vmx_vcpu_reset(struct vmm_vcpu *vcpu)
 	g->pat = 0x0007040600070406ULL;	/* the PAT reset value */
 	vmx->entry_intr_info = 0;
 	vmx->state_dirty = true;
+	vmx->state_valid = true;
 	vmx->need_flush = true;
 	vmx_msr_reset(vcpu);
 }
@@ -617,6 +619,9 @@ static void vmx_vmcs_setup(struct vmm_vcpu *vcpu)
 	struct vmx_vcpu *vmx = to_vmx(vcpu);
 	u64 cr0_mask = vmx_caps.cr0_fixed0 & ~(u64)(X86_CR0_PE | X86_CR0_PG);
 
+	/* What vmx_run() writes only when it changes: from scratch. */
+	vmx->entry_ctls = vmx_caps.entry;
+	vmx->host_cr0 = vmx->host_cr3 = vmx->host_cr4 = 0;
 	vmcs_write(vmx, PIN_BASED_VM_EXEC_CONTROL, vmx_caps.pin);
 	vmcs_write(vmx, CPU_BASED_VM_EXEC_CONTROL, vmx->cpu_ctls);
 	vmx->cpu_ctls_vmcs = vmx->cpu_ctls;
@@ -741,6 +746,8 @@ static void vmx_vcpu_put(struct vmm_vcpu *vcpu)
 {
 	struct vmx_vcpu *vmx = to_vmx(vcpu);
 
+	/* The VMCS is current here, maybe not where the ioctls run next. */
+	vmx_sync_state(vcpu);
 	if (!vmx->ran)
 		return;
 	vmx->ran = false;
@@ -851,7 +858,12 @@ static void vmx_write_guest_state(struct vmm_vcpu *vcpu)
 	vmx->state_dirty = false;
 }
 
-/* After an exit: what the guest may have changed without exiting. */
+/*
+ * After an exit: what the guest may have changed without exiting.  Read
+ * on demand (vmx_sync_state()), not after every exit: it is about 45
+ * VMREADs, and the hot exits (CPUID, HLT, a host interrupt, port I/O)
+ * need none of it.  Documentation/performance.md has the figures.
+ */
 static void vmx_read_guest_state(struct vmm_vcpu *vcpu)
 {
 	struct vmx_vcpu *vmx = to_vmx(vcpu);
@@ -881,6 +893,37 @@ static void vmx_read_guest_state(struct vmm_vcpu *vcpu)
 	g->sysenter_eip = vmcs_read(vmx, GUEST_SYSENTER_EIP);
 }
 
+/*
+ * struct vmx_guest up to date with the VMCS.  Every reader and writer of
+ * struct vmx_guest outside the entry/exit path calls this first (a writer
+ * that did not would write stale fields back with the next entry).  The
+ * VMCS must be current on this CPU: vmx_vcpu_put() syncs before the vCPU
+ * leaves the CPU, so the ioctls that run outside VMM_RUN see a valid copy.
+ */
+void vmx_sync_state(struct vmm_vcpu *vcpu)
+{
+	struct vmx_vcpu *vmx = to_vmx(vcpu);
+
+	if (vmx->state_valid)
+		return;
+	vmx_read_guest_state(vcpu);
+	vmx->state_valid = true;
+}
+
+/* What every exit needs at once: CR0 (real mode or not, for event
+ * injection), EFER.LMA (the entry controls) and DR7 (debugreg.c). */
+static void vmx_read_hot_state(struct vmm_vcpu *vcpu)
+{
+	struct vmx_vcpu *vmx = to_vmx(vcpu);
+	struct vmx_guest *g = &vmx->g;
+	u64 cr0_mask = vmx_cr0_mask();
+
+	g->cr0 = (vmcs_read(vmx, GUEST_CR0) & ~cr0_mask) | (g->cr0 & cr0_mask);
+	g->efer = vmcs_read(vmx, GUEST_IA32_EFER);
+	if (vmx_caps.exit & EXIT_SAVE_DEBUG_CTLS)
+		g->dr7 = vmcs_read(vmx, GUEST_DR7);
+}
+
 /* The exit information vmx_exit.c uses (SDM 24.9). */
 static void vmx_read_exit_info(struct vmx_vcpu *vmx)
 {
@@ -892,6 +935,15 @@ static void vmx_read_exit_info(struct vmx_vcpu *vmx)
 	vmx->exit_gpa = vmcs_read(vmx, GUEST_PHYSICAL_ADDRESS);
 	vmx->idt_vectoring_info = vmcs_read(vmx, IDT_VECTORING_INFO);
 	vmx->idt_vectoring_err = vmcs_read(vmx, IDT_VECTORING_ERROR_CODE);
+}
+
+static void vmx_set_host_cr(struct vmx_vcpu *vmx, u32 field, u64 *cached,
+			    u64 val)
+{
+	if (*cached != val) {
+		vmcs_write(vmx, field, val);
+		*cached = val;
+	}
 }
 
 /* Called with interrupts off and vcpu->mode == VMM_IN_GUEST. */
@@ -913,7 +965,10 @@ static void vmx_run(struct vmm_vcpu *vcpu)
 		vmx_write_guest_state(vcpu);
 	if (g->efer & EFER_LMA)
 		entry |= ENTRY_IA32E_MODE;
-	vmcs_write(vmx, VM_ENTRY_CONTROLS, entry);
+	if (entry != vmx->entry_ctls) {
+		vmcs_write(vmx, VM_ENTRY_CONTROLS, entry);
+		vmx->entry_ctls = entry;
+	}
 	if (vmx->cpu_ctls != vmx->cpu_ctls_vmcs) {
 		vmcs_write(vmx, CPU_BASED_VM_EXEC_CONTROL, vmx->cpu_ctls);
 		vmx->cpu_ctls_vmcs = vmx->cpu_ctls;
@@ -932,9 +987,11 @@ static void vmx_run(struct vmm_vcpu *vcpu)
 		g->dr7 = vcpu->dr.dr7;
 		vmcs_write(vmx, GUEST_DR7, g->dr7);
 	}
-	vmcs_write(vmx, HOST_CR0, read_cr0());
-	vmcs_write(vmx, HOST_CR3, __read_cr3());
-	vmcs_write(vmx, HOST_CR4, __read_cr4());
+	/* Host control registers: only when they changed (a task switch
+	 * changes CR3, the FPU code CR0.TS, rarely CR4). */
+	vmx_set_host_cr(vmx, HOST_CR0, &vmx->host_cr0, read_cr0());
+	vmx_set_host_cr(vmx, HOST_CR3, &vmx->host_cr3, __read_cr3());
+	vmx_set_host_cr(vmx, HOST_CR4, &vmx->host_cr4, __read_cr4());
 	if (vmx->vmcs_error)
 		return;
 
@@ -972,7 +1029,8 @@ static void vmx_run(struct vmm_vcpu *vcpu)
 	g->interruptibility = vmcs_read(vmx, GUEST_INTERRUPTIBILITY_INFO) &
 			      (VMX_INTERRUPTIBILITY_STI | VMX_INTERRUPTIBILITY_MOV_SS |
 			       VMX_INTERRUPTIBILITY_NMI);
-	vmx_read_guest_state(vcpu);
+	vmx_read_hot_state(vcpu);
+	vmx->state_valid = false;
 	vcpu->dr.dr7 = g->dr7;
 }
 
@@ -1166,6 +1224,7 @@ static void vmx_get_sregs(struct vmm_vcpu *vcpu, struct vmm_sregs *s)
 	struct vmx_vcpu *vmx = to_vmx(vcpu);
 	const struct vmx_guest *g = &vmx->g;
 
+	vmx_sync_state(vcpu);
 	vmx_seg_get(&g->seg[VMX_CS], &s->cs);
 	vmx_seg_get(&g->seg[VMX_DS], &s->ds);
 	vmx_seg_get(&g->seg[VMX_ES], &s->es);
@@ -1238,6 +1297,7 @@ static int vmx_set_sregs(struct vmm_vcpu *vcpu, const struct vmm_sregs *s)
 	struct vmx_guest *g = &vmx->g;
 	int r;
 
+	vmx_sync_state(vcpu);
 	/* What the VM-entry checks (SDM 26.3.1) would refuse. */
 	r = vmm_check_sregs(s, vmx_seg_valid, vmx_guest_cr4_mask(),
 			    vmx_guest_efer_mask());
@@ -1276,6 +1336,7 @@ int vmx_set_cr0(struct vmm_vcpu *vcpu, u64 val)
 	struct vmx_guest *g = &vmx->g;
 	bool pg = val & X86_CR0_PG;
 
+	vmx_sync_state(vcpu);
 	if (val >> 32 || (pg && !(val & X86_CR0_PE)) ||
 	    ((val & X86_CR0_NW) && !(val & X86_CR0_CD)))
 		return -EINVAL;
@@ -1297,6 +1358,7 @@ int vmx_set_cr4(struct vmm_vcpu *vcpu, u64 val)
 {
 	struct vmx_vcpu *vmx = to_vmx(vcpu);
 
+	vmx_sync_state(vcpu);
 	if (val & ~vmx_guest_cr4_mask())
 		return -EINVAL;
 	if ((vmx->g.efer & EFER_LMA) && !(val & X86_CR4_PAE))
@@ -1309,6 +1371,7 @@ int vmx_set_cr4(struct vmm_vcpu *vcpu, u64 val)
 
 static u64 vmx_get_cr4(struct vmm_vcpu *vcpu)
 {
+	vmx_sync_state(vcpu);
 	return to_vmx(vcpu)->g.cr4;
 }
 

@@ -383,6 +383,9 @@ struct vmx_vcpu {
 	bool launched;		/* VMLAUNCH done since the last VMCLEAR */
 	bool need_flush;	/* INVVPID/INVEPT before the next entry */
 	bool state_dirty;	/* struct vmx_guest newer than the VMCS */
+	bool state_valid;	/* struct vmx_guest read since the last exit */
+	u64 host_cr0, host_cr3, host_cr4;	/* as last written to the VMCS */
+	u32 entry_ctls;				/* as last written to the VMCS */
 	bool ran;		/* entered since vcpu_load: host state to fix */
 	u16 vpid;		/* 0: none (VPID not supported or none free) */
 	u16 host_ds, host_es;
@@ -442,6 +445,7 @@ extern u64 vmx_basic;		/* IA32_VMX_BASIC */
 
 /* vmx.c */
 void vmx_skip_insn(struct vmm_vcpu *vcpu);
+void vmx_sync_state(struct vmm_vcpu *vcpu);
 void vmx_inject_ud(struct vmm_vcpu *vcpu);
 void vmx_inject_gp(struct vmm_vcpu *vcpu);
 u64 vmx_guest_efer_mask(void);

@@ -103,6 +103,7 @@ static int vmx_exit_ioio(struct vmm_vcpu *vcpu)
 			 * address size of the code segment. */
 			const struct vmx_seg *cs = &vmx->g.seg[VMX_CS];
 
+			vmx_sync_state(vcpu);
 			pio.addr_size = (vmx->g.efer & EFER_LMA) &&
 					(cs->ar & VMX_AR_L) ? 8 :
 					(cs->ar & VMX_AR_DB) ? 4 : 2;
@@ -460,6 +461,20 @@ int vmx_handle_exit(struct vmm_vcpu *vcpu)
 		return vmx_fail_entry(vcpu, reason, vmx->exit_qual, 0);
 
 	reason &= VMX_EXIT_REASON_MASK;
+	/* The guest state, read lazily: the hot exits need none of it,
+	 * the others may (vmx_sync_state(), performance.md). */
+	switch (reason) {
+	case VMX_EXIT_CPUID:
+	case VMX_EXIT_HLT:
+	case VMX_EXIT_EXTERNAL_INTR:
+	case VMX_EXIT_PREEMPT_TIMER:
+	case VMX_EXIT_INTR_WINDOW:
+	case VMX_EXIT_NMI_WINDOW:
+	case VMX_EXIT_IO:		/* string I/O syncs through get_sregs */
+		break;
+	default:
+		vmx_sync_state(vcpu);
+	}
 	if (reason < VMX_EXIT_TABLE_SIZE)
 		fn = vmx_exit_handlers[array_index_nospec(reason,
 							  VMX_EXIT_TABLE_SIZE)];

@@ -31,6 +31,7 @@ int vmx_get_msr(struct vmm_vcpu *vcpu, u32 msr, u64 *val)
 	struct vmx_vcpu *vmx = to_vmx(vcpu);
 	struct vmx_guest *g = &vmx->g;
 
+	vmx_sync_state(vcpu);
 	switch (msr) {
 	case MSR_EFER:
 		*val = g->efer;
@@ -93,6 +94,7 @@ int vmx_set_msr(struct vmm_vcpu *vcpu, u32 msr, u64 val)
 	struct vmx_vcpu *vmx = to_vmx(vcpu);
 	struct vmx_guest *g = &vmx->g;
 
+	vmx_sync_state(vcpu);
 	switch (msr) {
 	case MSR_EFER:
 		return vmx_set_efer(vcpu, val);
@@ -158,6 +160,7 @@ void vmx_set_tsc_offset(struct vmm_vcpu *vcpu, u64 offset)
 {
 	struct vmx_vcpu *vmx = to_vmx(vcpu);
 
+	vmx_sync_state(vcpu);	/* state_dirty writes all of it back */
 	vmx->tsc_offset = offset;
 	vmx->state_dirty = true;
 }
