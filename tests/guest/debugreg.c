@@ -9,7 +9,7 @@
  * Run: vmctl run --flat debugreg.bin
  */
 #include "libtest.h"
-#include "desc64.h"
+#include "fault.h"
 
 #define DR6_FIXED	0xffff0ff0ULL
 #define DR7_FIXED	0x400ULL
@@ -17,39 +17,7 @@
 #define DR6_BD		(1ULL << 13)
 #define X86_CR4_DE	(1UL << 3)
 
-static volatile u64 fixup, seen_vector, seen_error, seen_dr6;
-static volatile unsigned int hits;
-
-static void handler(struct ex_regs *regs)
-{
-	hits++;
-	seen_vector = regs->vector;
-	seen_error = regs->error_code;
-	regs->rip = fixup;
-}
-
-static void expect(unsigned int vector)
-{
-	hits = 0;
-	seen_vector = ~0ULL;
-	seen_error = ~0ULL;
-	handle_exception(vector, handler);
-}
-
-#define FAULT(insn, ...)						\
-	asm volatile("lea 1f(%%rip), %%r11\n\t"				\
-		     "mov %%r11, %[fx]\n\t"				\
-		     "0: " insn "\n\t"					\
-		     "1:"						\
-		     : [fx] "=m"(fixup) : __VA_ARGS__ : "r11", "memory")
-/* The same with one input and more clobbers. */
-#define FAULTC(insn, in, ...)						\
-	asm volatile("lea 1f(%%rip), %%r11\n\t"				\
-		     "mov %%r11, %[fx]\n\t"				\
-		     "0: " insn "\n\t"					\
-		     "1:"						\
-		     : [fx] "=m"(fixup) : in				\
-		     : "r11", "memory", __VA_ARGS__)
+static volatile u64 seen_dr6;
 
 #define DR_GET(n)							\
 	({ u64 __v; asm volatile("mov %%dr" #n ", %0" : "=r"(__v)); __v; })
@@ -113,12 +81,12 @@ static void test_alias(void)
 	DR_SET(6, 0);
 
 	write_cr4(cr4 | X86_CR4_DE);
-	expect(6);
+	fault_expect(6);
 	FAULTC("mov %%dr4, %%rax", "i"(0), "rax");
-	report(hits == 1 && seen_vector == 6, "CR4.DE=1: MOV from DR4 is #UD");
-	expect(6);
+	report(fault_seen.hits == 1 && fault_seen.vector == 6, "CR4.DE=1: MOV from DR4 is #UD");
+	fault_expect(6);
 	FAULT("mov %%rax, %%dr5", "a"(0x400ULL));
-	report(hits == 1 && seen_vector == 6, "CR4.DE=1: MOV to DR5 is #UD");
+	report(fault_seen.hits == 1 && fault_seen.vector == 6, "CR4.DE=1: MOV to DR5 is #UD");
 	handle_exception(6, NULL);
 	report(DR_GET(6) == DR6_FIXED && DR_GET(7) == DR7_FIXED,
 	       "CR4.DE=1: DR6/DR7 themselves still work");
@@ -128,15 +96,15 @@ static void test_alias(void)
 static void test_reserved(void)
 {
 	DR_SET(7, 0x400 | 0x1);
-	expect(13);
+	fault_expect(13);
 	FAULT("mov %%rax, %%dr7", "a"(1ULL << 32));
-	report(hits == 1 && seen_vector == 13 && seen_error == 0,
+	report(fault_seen.hits == 1 && fault_seen.vector == 13 && fault_seen.error == 0,
 	       "DR7 <- bit 32 is #GP(0)");
 	report(DR_GET(7) == (DR7_FIXED | 0x1), "DR7 unchanged by the #GP");
 	DR_SET(7, 0);
-	expect(13);
+	fault_expect(13);
 	FAULT("mov %%rax, %%dr6", "a"(0xffffffff00000000ULL));
-	report(hits == 1 && seen_vector == 13 && seen_error == 0,
+	report(fault_seen.hits == 1 && fault_seen.vector == 13 && fault_seen.error == 0,
 	       "DR6 <- bits 63:32 is #GP(0)");
 	report(DR_GET(6) == DR6_FIXED, "DR6 unchanged by the #GP");
 	handle_exception(13, NULL);
@@ -144,25 +112,25 @@ static void test_reserved(void)
 
 static void db_handler(struct ex_regs *regs)
 {
-	hits++;
-	seen_vector = regs->vector;
+	fault_seen.hits++;
+	fault_seen.vector = regs->vector;
 	/* GD is clear now, so this MOV works (SDM 18.2.4). */
 	seen_dr6 = DR_GET(6);
-	regs->rip = fixup;
+	regs->rip = fault_fixup;
 }
 
 static void test_gd(void)
 {
 	DR_SET(6, 0);
 	DR_SET(7, 0x400 | DR7_GD);
-	hits = 0;
+	fault_seen.hits = 0;
 	seen_dr6 = 0;
 	handle_exception(1, db_handler);
 	FAULTC("mov %%dr0, %%rax", "i"(0), "rax");
 	handle_exception(1, NULL);
-	report(hits == 1 && seen_vector == 1,
-	       "DR7.GD: MOV from DR0 raises #DB (%u, vector %llu)", hits,
-	       (unsigned long long)seen_vector);
+	report(fault_seen.hits == 1 && fault_seen.vector == 1,
+	       "DR7.GD: MOV from DR0 raises #DB (%u, vector %llu)", fault_seen.hits,
+	       (unsigned long long)fault_seen.vector);
 	report(seen_dr6 & DR6_BD, "DR7.GD: DR6.BD set (0x%llx)",
 	       (unsigned long long)seen_dr6);
 	report(!(DR_GET(7) & DR7_GD), "DR7.GD cleared for the handler");

@@ -9,42 +9,7 @@
  * Run: vmctl run --flat exits.bin
  */
 #include "libtest.h"
-#include "desc64.h"
-
-static volatile u64 fixup, seen_vector, seen_error;
-static volatile unsigned int hits;
-
-static void handler(struct ex_regs *regs)
-{
-	hits++;
-	seen_vector = regs->vector;
-	seen_error = regs->error_code;
-	regs->rip = fixup;
-}
-
-static void expect(unsigned int vector)
-{
-	hits = 0;
-	seen_vector = ~0ULL;
-	seen_error = ~0ULL;
-	handle_exception(vector, handler);
-}
-
-/* Faulting instruction INSN, resumed after (exceptions.c's FAULT). */
-#define FAULT(insn, ...)						\
-	asm volatile("lea 1f(%%rip), %%r11\n\t"				\
-		     "mov %%r11, %[fx]\n\t"				\
-		     "0: " insn "\n\t"					\
-		     "1:"						\
-		     : [fx] "=m"(fixup) : __VA_ARGS__ : "r11", "memory")
-/* The same with one input and more clobbers. */
-#define FAULTC(insn, in, ...)						\
-	asm volatile("lea 1f(%%rip), %%r11\n\t"				\
-		     "mov %%r11, %[fx]\n\t"				\
-		     "0: " insn "\n\t"					\
-		     "1:"						\
-		     : [fx] "=m"(fixup) : in				\
-		     : "r11", "memory", __VA_ARGS__)
+#include "fault.h"
 
 static void test_pause(void)
 {
@@ -106,15 +71,15 @@ static void test_rdpmc(void)
 	       "CPUID advertises no PMU (0xA.EAX %#x, 0x80000001.ECX[23] %u)",
 	       pmu.a, (ext.c >> 23) & 1);
 
-	expect(13);
+	fault_expect(13);
 	FAULTC("rdpmc", "c"(0), "rax", "rdx");
-	report(hits == 1 && seen_vector == 13 && seen_error == 0,
+	report(fault_seen.hits == 1 && fault_seen.vector == 13 && fault_seen.error == 0,
 	       "RDPMC(0) raises #GP(0) (vector %llu, error %llu)",
-	       (unsigned long long)seen_vector,
-	       (unsigned long long)seen_error);
-	expect(13);
+	       (unsigned long long)fault_seen.vector,
+	       (unsigned long long)fault_seen.error);
+	fault_expect(13);
 	FAULTC("rdpmc", "c"(1U << 30), "rax", "rdx");
-	report(hits == 1 && seen_vector == 13,
+	report(fault_seen.hits == 1 && fault_seen.vector == 13,
 	       "RDPMC(fixed counter 0) raises #GP(0)");
 	handle_exception(13, NULL);
 }
@@ -124,12 +89,12 @@ static u8 monitor_line[64] __aligned(64);
 static void test_monitor(void)
 {
 	report(!(cpuid(1).c & (1U << 3)), "CPUID.1:ECX.MONITOR is clear");
-	expect(6);
+	fault_expect(6);
 	FAULT("monitor", "a"(monitor_line), "c"(0), "d"(0));
-	report(hits == 1 && seen_vector == 6, "MONITOR raises #UD");
-	expect(6);
+	report(fault_seen.hits == 1 && fault_seen.vector == 6, "MONITOR raises #UD");
+	fault_expect(6);
 	FAULT("mwait", "a"(0), "c"(0));
-	report(hits == 1 && seen_vector == 6, "MWAIT raises #UD");
+	report(fault_seen.hits == 1 && fault_seen.vector == 6, "MWAIT raises #UD");
 	handle_exception(6, NULL);
 }
 
@@ -153,14 +118,14 @@ static void test_cr8(void)
 	report(!bad, "CR8 reads back 0..15 (%llu wrong)",
 	       (unsigned long long)bad);
 
-	expect(13);
+	fault_expect(13);
 	FAULT("mov %[v], %%cr8", [v] "r"(16ULL));
-	report(hits == 1 && seen_vector == 13 && seen_error == 0,
+	report(fault_seen.hits == 1 && fault_seen.vector == 13 && fault_seen.error == 0,
 	       "MOV 16 to CR8 raises #GP(0)");
 	report(read_cr8() == 15, "CR8 still 15 after the #GP");
-	expect(13);
+	fault_expect(13);
 	FAULT("mov %[v], %%cr8", [v] "r"(1ULL << 63));
-	report(hits == 1 && seen_vector == 13, "MOV 1 << 63 to CR8 raises #GP(0)");
+	report(fault_seen.hits == 1 && fault_seen.vector == 13, "MOV 1 << 63 to CR8 raises #GP(0)");
 	handle_exception(13, NULL);
 	asm volatile("mov %0, %%cr8" :: "r"(0ULL) : "memory");
 	report(read_cr8() == 0, "CR8 back to 0");

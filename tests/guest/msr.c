@@ -9,7 +9,7 @@
  * Run: vmctl run --flat msr.bin
  */
 #include "libtest.h"
-#include "desc64.h"
+#include "fault.h"
 
 #define MSR_APIC_BASE		0x1b
 #define MSR_TSC_ADJUST		0x3b
@@ -44,13 +44,10 @@
 /* Slack for "close": many emulated instructions and a few exits. */
 #define TSC_SLACK		(1ULL << 34)
 
-static volatile u64 fixup;
-static volatile int fault_vec;
-
-static void fault_handler(struct ex_regs *regs)
+/* The vector the last FAULT-style instruction raised, or NONE. */
+static int fault_vector(void)
 {
-	fault_vec = regs->vector;
-	regs->rip = fixup;
+	return fault_seen.hits ? (int)fault_seen.vector : NONE;
 }
 
 /* RDMSR; returns the vector it raised, or NONE. */
@@ -58,28 +55,28 @@ static int rdmsr_safe(u32 msr, u64 *val)
 {
 	u32 lo = 0, hi = 0;
 
-	fault_vec = NONE;
+	fault_reset();
 	asm volatile("lea 1f(%%rip), %%r11\n\t"
 		     "mov %%r11, %[fx]\n\t"
 		     "rdmsr\n"
 		     "1:"
-		     : [fx] "=m"(fixup), "+a"(lo), "+d"(hi)
+		     : [fx] "=m"(fault_fixup), "+a"(lo), "+d"(hi)
 		     : "c"(msr) : "r11", "memory");
 	*val = ((u64)hi << 32) | lo;
-	return fault_vec;
+	return fault_vector();
 }
 
 static int wrmsr_safe(u32 msr, u64 val)
 {
-	fault_vec = NONE;
+	fault_reset();
 	asm volatile("lea 1f(%%rip), %%r11\n\t"
 		     "mov %%r11, %[fx]\n\t"
 		     "wrmsr\n"
 		     "1:"
-		     : [fx] "=m"(fixup)
+		     : [fx] "=m"(fault_fixup)
 		     : "c"(msr), "a"((u32)val), "d"((u32)(val >> 32))
 		     : "r11", "memory");
-	return fault_vec;
+	return fault_vector();
 }
 
 static u64 rdmsr(u32 msr)
@@ -349,7 +346,7 @@ static void test_unknown(void)
 int main(void)
 {
 	printf("msr: the MSRs a guest has, and #GP for the rest\n");
-	handle_exception(GP, fault_handler);
+	fault_expect(GP);
 	test_efer_pat();
 	test_bases();
 	test_tsc();

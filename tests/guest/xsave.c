@@ -11,7 +11,7 @@
  * Run: vmctl run --flat xsave.bin
  */
 #include "libtest.h"
-#include "desc64.h"
+#include "fault.h"
 
 #define CR4_OSFXSR	(1UL << 9)
 #define CR4_OSXMMEXCPT	(1UL << 10)
@@ -21,13 +21,10 @@
 #define NONE		(-1)
 #define LOOPS		1000
 
-static volatile u64 fixup;
-static volatile int fault_vec;
-
-static void fault_handler(struct ex_regs *regs)
+/* The vector the last FAULT-style instruction raised, or NONE. */
+static int fault_vector(void)
 {
-	fault_vec = regs->vector;
-	regs->rip = fixup;
+	return fault_seen.hits ? (int)fault_seen.vector : NONE;
 }
 
 static void write_cr4(unsigned long v)
@@ -46,15 +43,15 @@ static u64 xgetbv(u32 index)
 /* XSETBV; returns the vector it raised, or NONE. */
 static int xsetbv_safe(u32 index, u64 val)
 {
-	fault_vec = NONE;
+	fault_reset();
 	asm volatile("lea 1f(%%rip), %%r11\n\t"
 		     "mov %%r11, %[fx]\n\t"
 		     "xsetbv\n"
 		     "1:"
-		     : [fx] "=m"(fixup)
+		     : [fx] "=m"(fault_fixup)
 		     : "c"(index), "a"((u32)val), "d"((u32)(val >> 32))
 		     : "r11", "memory");
-	return fault_vec;
+	return fault_vector();
 }
 
 static void xsetbv_ok(u64 val)
@@ -189,8 +186,8 @@ int main(void)
 		report_skip("CPUID.1:ECX.XSAVE clear: no XSAVE on this CPU");
 		return report_summary();
 	}
-	handle_exception(UD, fault_handler);
-	handle_exception(GP, fault_handler);
+	fault_expect(UD);
+	fault_expect(GP);
 
 	report(!(cr4 & CR4_OSXSAVE), "CR4.OSXSAVE clear at start");
 	report(xsetbv_safe(0, 1) == UD, "XSETBV with CR4.OSXSAVE clear is #UD");
