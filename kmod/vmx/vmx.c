@@ -910,6 +910,17 @@ void vmx_sync_state(struct vmm_vcpu *vcpu)
 	vmx->state_valid = true;
 }
 
+/* CS and SS access rights (CPL, 64-bit mode) without a full sync. */
+void vmx_read_mode(struct vmm_vcpu *vcpu)
+{
+	struct vmx_vcpu *vmx = to_vmx(vcpu);
+
+	if (vmx->state_valid)
+		return;
+	vmx->g.seg[VMX_CS].ar = vmcs_read(vmx, GUEST_CS_AR_BYTES);
+	vmx->g.seg[VMX_SS].ar = vmcs_read(vmx, GUEST_SS_AR_BYTES);
+}
+
 /* What every exit needs at once: CR0 (real mode or not, for event
  * injection), EFER.LMA (the entry controls) and DR7 (debugreg.c). */
 static void vmx_read_hot_state(struct vmm_vcpu *vcpu)

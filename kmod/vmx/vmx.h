@@ -446,6 +446,7 @@ extern u64 vmx_basic;		/* IA32_VMX_BASIC */
 /* vmx.c */
 void vmx_skip_insn(struct vmm_vcpu *vcpu);
 void vmx_sync_state(struct vmm_vcpu *vcpu);
+void vmx_read_mode(struct vmm_vcpu *vcpu);
 void vmx_inject_ud(struct vmm_vcpu *vcpu);
 void vmx_inject_gp(struct vmm_vcpu *vcpu);
 u64 vmx_guest_efer_mask(void);

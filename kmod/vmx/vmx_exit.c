@@ -277,6 +277,9 @@ static int vmx_exit_vmcall(struct vmm_vcpu *vcpu)
 
 	if (!vmm_hypercall_enabled(vcpu))
 		return vmx_exit_ud(vcpu);
+	/* A hot exit: only the CS and SS access rights, not a full sync
+	 * (CR0 and EFER are read after every exit). */
+	vmx_read_mode(vcpu);
 	vmx_skip_insn(vcpu);
 	return vmm_hypercall(vcpu, vmx_cpl(g), vmx_long_mode(g));
 }
@@ -471,6 +474,7 @@ int vmx_handle_exit(struct vmm_vcpu *vcpu)
 	case VMX_EXIT_INTR_WINDOW:
 	case VMX_EXIT_NMI_WINDOW:
 	case VMX_EXIT_IO:		/* string I/O syncs through get_sregs */
+	case VMX_EXIT_VMCALL:		/* vmx_read_mode() */
 		break;
 	default:
 		vmx_sync_state(vcpu);
