@@ -53,6 +53,9 @@
 #define VMM_CAP_EVENTS		8	/* VMM_QUEUE_EVENT, VMM_GET_EVENTS */
 #define VMM_CAP_XSAVE		10	/* value: the XCR0 bits a guest may set */
 #define VMM_CAP_HYPERCALL_EXIT	9	/* VMM_ENABLE_CAP: hypercalls to userspace */
+#define VMM_CAP_LAPIC		11	/* VMM_ENABLE_CAP: in-kernel local APICs,
+					 * VMM_SIGNAL_MSI, VMM_GET/SET_LAPIC,
+					 * VMM_GET/SET_MP_STATE */
 
 /* Backends, in vmm_info.backend. */
 #define VMM_BACKEND_SVM		1	/* AMD-V with NPT */
@@ -158,6 +161,45 @@ struct vmm_enable_cap {
 
 #define VMM_ENABLE_CAP		_IOW(VMMIO, 0x44, struct vmm_enable_cap)
 
+/*
+ * VMM_CAP_LAPIC (VMM_ENABLE_CAP, args all 0, before the first
+ * VMM_CREATE_VCPU: -EBUSY after): every vCPU gets a local APIC in the
+ * kernel (xAPIC MMIO page at IA32_APIC_BASE, default 0xfee00000; x2APIC
+ * MSRs 0x800-0x8ff), with its timer.  Then:
+ *   - vCPU 0 is the bootstrap processor; every other vCPU starts in
+ *     VMM_MP_WAIT_SIPI: VMM_RUN sleeps in the kernel until an INIT/SIPI
+ *     from another vCPU's APIC starts it (or a signal: VMM_EXIT_INTR);
+ *   - HLT never exits to userspace: the vCPU sleeps in the kernel until
+ *     an interrupt or NMI can be delivered (or a signal);
+ *   - the default CPUID policy shows the APIC, x2APIC and each vCPU's
+ *     APIC ID (= vCPU id) in leaves 1 and 0xB.
+ * Interrupts from userspace devices (IOAPIC, PCI MSI) go through
+ * VMM_SIGNAL_MSI on the VM fd, from any thread.
+ */
+
+/*
+ * VMM_SIGNAL_MSI: deliver one interrupt message to the local APICs, as a
+ * PCI device's MSI write to 0xfeexxxxx would (SDM Vol. 3A 11.11):
+ *   address_lo  bits 31:20 0xfee, 19:12 destination ID, 3 redirection
+ *               hint, 2 destination mode (1 logical)
+ *   address_hi  bits 31:8: destination ID bits 31:8 (x2APIC), else 0
+ *   data        bits 7:0 vector, 10:8 delivery mode (0 fixed, 1 lowest
+ *               priority, 4 NMI, 5 INIT, 7 ExtINT refused), 14 level,
+ *               15 trigger mode (1 level)
+ * Returns the number of local APICs that took it (0: none matched), or
+ * -EINVAL (bad address, mode or non-zero flags/reserved), -ENXIO without
+ * VMM_CAP_LAPIC.
+ */
+struct vmm_msi {
+	__u32 address_lo;
+	__u32 address_hi;
+	__u32 data;
+	__u32 flags;		/* none yet: 0 */
+	__u64 reserved[2];
+};
+
+#define VMM_SIGNAL_MSI		_IOW(VMMIO, 0x45, struct vmm_msi)
+
 /* Hypercall results in RAX (a u64; -1000 is "no such hypercall"). */
 #define VMM_HC_SUCCESS		0
 #define VMM_HC_EPERM		((__u64)-1LL)	/* called from CPL > 0 */
@@ -257,6 +299,33 @@ struct vmm_events {
 
 #define VMM_QUEUE_EVENT		_IOW(VMMIO, 0x85, struct vmm_event)
 #define VMM_GET_EVENTS		_IOR(VMMIO, 0x86, struct vmm_events)
+
+/*
+ * The local APIC's registers (VMM_CAP_LAPIC), laid out as the first
+ * 1 KiB of the xAPIC page (SDM Vol. 3A 11.4.1, Table 11-1): register at
+ * offset R is the __u32 at regs[R].  VMM_SET_LAPIC checks what it loads
+ * (-EINVAL for reserved bits).
+ */
+struct vmm_lapic_state {
+	__u8 regs[1024];
+};
+
+#define VMM_GET_LAPIC		_IOR(VMMIO, 0x87, struct vmm_lapic_state)
+#define VMM_SET_LAPIC		_IOW(VMMIO, 0x88, struct vmm_lapic_state)
+
+/* What a vCPU waits for (VMM_CAP_LAPIC), as KVM's mp_state. */
+#define VMM_MP_RUNNABLE		0	/* runs guest code */
+#define VMM_MP_WAIT_SIPI	1	/* an AP after reset or INIT */
+#define VMM_MP_HALTED		2	/* HLT: waits for an interrupt */
+
+struct vmm_mp_state {
+	__u32 state;		/* VMM_MP_* */
+	__u32 flags;		/* none yet: 0 */
+	__u64 reserved[2];
+};
+
+#define VMM_GET_MP_STATE	_IOR(VMMIO, 0x89, struct vmm_mp_state)
+#define VMM_SET_MP_STATE	_IOW(VMMIO, 0x8a, struct vmm_mp_state)
 
 /* ------------------------------------------------------------------ */
 /* The shared run area: offset 0 of the vCPU fd's mmap                 */
