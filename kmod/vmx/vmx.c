@@ -622,6 +622,21 @@ static void vmx_vmcs_setup(struct vmm_vcpu *vcpu)
 	/* What vmx_run() writes only when it changes: from scratch. */
 	vmx->entry_ctls = vmx_caps.entry;
 	vmx->host_cr0 = vmx->host_cr3 = vmx->host_cr4 = 0;
+	vmx->vmcs_rsp = vmx->vmcs_rip = vmx->vmcs_rflags = 0;
+	vmx->vmcs_intr_state = 0;
+	vmcs_write(vmx, GUEST_RSP, 0);
+	vmcs_write(vmx, GUEST_RIP, 0);
+	vmcs_write(vmx, GUEST_RFLAGS, 0);
+	vmcs_write(vmx, GUEST_INTERRUPTIBILITY_INFO, 0);
+	vmcs_write(vmx, VM_ENTRY_INTR_INFO, 0);
+	vmx->vmcs_entry_intr = false;
+	/*
+	 * Without the "save VMX-preemption timer value" exit control, an
+	 * exit leaves this field alone and every entry starts the timer
+	 * from it again (SDM 26.7.4, 27.2): one write for the vCPU's life.
+	 */
+	if (vmx_caps.pin & PIN_PREEMPT_TIMER)
+		vmcs_write(vmx, VMX_PREEMPTION_TIMER_VALUE, vmx_preempt_ticks);
 	vmcs_write(vmx, PIN_BASED_VM_EXEC_CONTROL, vmx_caps.pin);
 	vmcs_write(vmx, CPU_BASED_VM_EXEC_CONTROL, vmx->cpu_ctls);
 	vmx->cpu_ctls_vmcs = vmx->cpu_ctls;
@@ -936,20 +951,42 @@ static void vmx_read_hot_state(struct vmm_vcpu *vcpu)
 }
 
 /* The exit information vmx_exit.c uses (SDM 24.9). */
+/*
+ * Fields that only some exits fill are read for those exits alone: the
+ * interruption information for exceptions/NMIs and external interrupts,
+ * the instruction information for I/O (INS/OUTS), the guest-physical
+ * address for EPT faults, and the vectoring error code when the
+ * vectoring information says there is one (SDM 27.2.1-27.2.4).
+ */
 static void vmx_read_exit_info(struct vmx_vcpu *vmx)
 {
+	u32 basic;
+
 	vmx->exit_reason = vmcs_read(vmx, VM_EXIT_REASON);
 	vmx->exit_qual = vmcs_read(vmx, EXIT_QUALIFICATION);
-	vmx->exit_intr_info = vmcs_read(vmx, VM_EXIT_INTR_INFO);
 	vmx->exit_insn_len = vmcs_read(vmx, VM_EXIT_INSTRUCTION_LEN);
-	vmx->exit_insn_info = vmcs_read(vmx, VMX_INSTRUCTION_INFO);
-	vmx->exit_gpa = vmcs_read(vmx, GUEST_PHYSICAL_ADDRESS);
 	vmx->idt_vectoring_info = vmcs_read(vmx, IDT_VECTORING_INFO);
-	vmx->idt_vectoring_err = vmcs_read(vmx, IDT_VECTORING_ERROR_CODE);
+	vmx->idt_vectoring_err = 0;
+	if ((vmx->idt_vectoring_info & (VMX_INTR_VALID | VMX_INTR_ERR_VALID)) ==
+	    (VMX_INTR_VALID | VMX_INTR_ERR_VALID))
+		vmx->idt_vectoring_err = vmcs_read(vmx, IDT_VECTORING_ERROR_CODE);
+
+	basic = vmx->exit_reason & VMX_EXIT_REASON_MASK;
+	vmx->exit_intr_info = 0;
+	vmx->exit_insn_info = 0;
+	vmx->exit_gpa = 0;
+	if (basic == VMX_EXIT_EXCEPTION_NMI || basic == VMX_EXIT_EXTERNAL_INTR)
+		vmx->exit_intr_info = vmcs_read(vmx, VM_EXIT_INTR_INFO);
+	else if (basic == VMX_EXIT_IO)
+		vmx->exit_insn_info = vmcs_read(vmx, VMX_INSTRUCTION_INFO);
+	else if (basic == VMX_EXIT_EPT_VIOLATION ||
+		 basic == VMX_EXIT_EPT_MISCONFIG)
+		vmx->exit_gpa = vmcs_read(vmx, GUEST_PHYSICAL_ADDRESS);
 }
 
-static void vmx_set_host_cr(struct vmx_vcpu *vmx, u32 field, u64 *cached,
-			    u64 val)
+/* Write a VMCS field whose current value *cached holds, if it changed. */
+static void vmx_write_cached(struct vmx_vcpu *vmx, u32 field, u64 *cached,
+			     u64 val)
 {
 	if (*cached != val) {
 		vmcs_write(vmx, field, val);
@@ -984,15 +1021,20 @@ static void vmx_run(struct vmm_vcpu *vcpu)
 		vmcs_write(vmx, CPU_BASED_VM_EXEC_CONTROL, vmx->cpu_ctls);
 		vmx->cpu_ctls_vmcs = vmx->cpu_ctls;
 	}
-	vmcs_write(vmx, GUEST_RSP, vcpu->regs[VMM_RSP]);
-	vmcs_write(vmx, GUEST_RIP, vcpu->rip);
-	vmcs_write(vmx, GUEST_RFLAGS, vcpu->rflags);
-	vmcs_write(vmx, GUEST_INTERRUPTIBILITY_INFO, g->interruptibility);
-	vmcs_write(vmx, VM_ENTRY_INTR_INFO, vmx->entry_intr_info);
+	/* Each VMWRITE costs: only what changed since the VMCS had it. */
+	vmx_write_cached(vmx, GUEST_RSP, &vmx->vmcs_rsp, vcpu->regs[VMM_RSP]);
+	vmx_write_cached(vmx, GUEST_RIP, &vmx->vmcs_rip, vcpu->rip);
+	vmx_write_cached(vmx, GUEST_RFLAGS, &vmx->vmcs_rflags, vcpu->rflags);
+	vmx_write_cached(vmx, GUEST_INTERRUPTIBILITY_INFO,
+			 &vmx->vmcs_intr_state, g->interruptibility);
+	/* Every VM exit clears the field's valid bit (SDM 24.8.3): write it
+	 * for an event, or when an entry that did not happen left one. */
+	if ((vmx->entry_intr_info & VMX_INTR_VALID) || vmx->vmcs_entry_intr) {
+		vmcs_write(vmx, VM_ENTRY_INTR_INFO, vmx->entry_intr_info);
+		vmx->vmcs_entry_intr = vmx->entry_intr_info & VMX_INTR_VALID;
+	}
 	if (vmx->entry_intr_info & VMX_INTR_ERR_VALID)
 		vmcs_write(vmx, VM_ENTRY_EXCEPTION_ERROR_CODE, vmx->entry_intr_err);
-	if (vmx_caps.pin & PIN_PREEMPT_TIMER)
-		vmcs_write(vmx, VMX_PREEMPTION_TIMER_VALUE, vmx_preempt_ticks);
 	/* The guest's DR7, as MOV DR emulation left it (debugreg.c). */
 	if (g->dr7 != vcpu->dr.dr7) {
 		g->dr7 = vcpu->dr.dr7;
@@ -1000,9 +1042,9 @@ static void vmx_run(struct vmm_vcpu *vcpu)
 	}
 	/* Host control registers: only when they changed (a task switch
 	 * changes CR3, the FPU code CR0.TS, rarely CR4). */
-	vmx_set_host_cr(vmx, HOST_CR0, &vmx->host_cr0, read_cr0());
-	vmx_set_host_cr(vmx, HOST_CR3, &vmx->host_cr3, __read_cr3());
-	vmx_set_host_cr(vmx, HOST_CR4, &vmx->host_cr4, __read_cr4());
+	vmx_write_cached(vmx, HOST_CR0, &vmx->host_cr0, read_cr0());
+	vmx_write_cached(vmx, HOST_CR3, &vmx->host_cr3, __read_cr3());
+	vmx_write_cached(vmx, HOST_CR4, &vmx->host_cr4, __read_cr4());
 	if (vmx->vmcs_error)
 		return;
 
@@ -1034,10 +1076,12 @@ static void vmx_run(struct vmm_vcpu *vcpu)
 		return;
 	}
 	vmx->launched = true;
-	vcpu->regs[VMM_RSP] = vmcs_read(vmx, GUEST_RSP);
-	vcpu->rip = vmcs_read(vmx, GUEST_RIP);
-	vcpu->rflags = vmcs_read(vmx, GUEST_RFLAGS);
-	g->interruptibility = vmcs_read(vmx, GUEST_INTERRUPTIBILITY_INFO) &
+	vmx->vmcs_entry_intr = false;
+	vcpu->regs[VMM_RSP] = vmx->vmcs_rsp = vmcs_read(vmx, GUEST_RSP);
+	vcpu->rip = vmx->vmcs_rip = vmcs_read(vmx, GUEST_RIP);
+	vcpu->rflags = vmx->vmcs_rflags = vmcs_read(vmx, GUEST_RFLAGS);
+	vmx->vmcs_intr_state = vmcs_read(vmx, GUEST_INTERRUPTIBILITY_INFO);
+	g->interruptibility = vmx->vmcs_intr_state &
 			      (VMX_INTERRUPTIBILITY_STI | VMX_INTERRUPTIBILITY_MOV_SS |
 			       VMX_INTERRUPTIBILITY_NMI);
 	vmx_read_hot_state(vcpu);

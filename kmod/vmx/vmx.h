@@ -386,6 +386,10 @@ struct vmx_vcpu {
 	bool state_valid;	/* struct vmx_guest read since the last exit */
 	u64 host_cr0, host_cr3, host_cr4;	/* as last written to the VMCS */
 	u32 entry_ctls;				/* as last written to the VMCS */
+	/* Guest fields as the VMCS holds them (written by vmx_run() or read
+	 * after the last exit): vmx_run() writes only those that changed. */
+	u64 vmcs_rsp, vmcs_rip, vmcs_rflags, vmcs_intr_state;
+	bool vmcs_entry_intr;	/* VM_ENTRY_INTR_INFO may hold a valid event */
 	bool ran;		/* entered since vcpu_load: host state to fix */
 	u16 vpid;		/* 0: none (VPID not supported or none free) */
 	u16 host_ds, host_es;
