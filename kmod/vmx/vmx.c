@@ -761,8 +761,8 @@ static void vmx_vcpu_put(struct vmm_vcpu *vcpu)
 {
 	struct vmx_vcpu *vmx = to_vmx(vcpu);
 
-	/* The VMCS is current here, maybe not where the ioctls run next. */
-	vmx_sync_state(vcpu);
+	/* Guest state stays in the VMCS: vmx_sync_state() loads it back
+	 * when an ioctl outside VMM_RUN needs it. */
 	if (!vmx->ran)
 		return;
 	vmx->ran = false;
@@ -908,20 +908,32 @@ static void vmx_read_guest_state(struct vmm_vcpu *vcpu)
 	g->sysenter_eip = vmcs_read(vmx, GUEST_SYSENTER_EIP);
 }
 
+static void vmx_vcpu_load(struct vmm_vcpu *vcpu, int cpu);
+
 /*
  * struct vmx_guest up to date with the VMCS.  Every reader and writer of
  * struct vmx_guest outside the entry/exit path calls this first (a writer
- * that did not would write stale fields back with the next entry).  The
- * VMCS must be current on this CPU: vmx_vcpu_put() syncs before the vCPU
- * leaves the CPU, so the ioctls that run outside VMM_RUN see a valid copy.
+ * that did not would write stale fields back with the next entry).
+ * Inside VMM_RUN the VMCS is current on this CPU.  Outside it (an ioctl,
+ * vcpu->cpu < 0) it may be current on another CPU or none: load it here
+ * first, as the next VMM_RUN would, rather than read the whole guest
+ * state at every return to userspace.  The vCPU's lock keeps VMM_RUN out.
  */
 void vmx_sync_state(struct vmm_vcpu *vcpu)
 {
 	struct vmx_vcpu *vmx = to_vmx(vcpu);
+	int cpu;
 
 	if (vmx->state_valid)
 		return;
-	vmx_read_guest_state(vcpu);
+	if (vcpu->cpu < 0) {
+		cpu = get_cpu();
+		vmx_vcpu_load(vcpu, cpu);
+		vmx_read_guest_state(vcpu);
+		put_cpu();
+	} else {
+		vmx_read_guest_state(vcpu);
+	}
 	vmx->state_valid = true;
 }
 
