@@ -48,6 +48,7 @@ struct run_opts {
 	uint64_t memory;
 	bool testdev;
 	bool hypercall_exit;	/* --hypercall exit */
+	bool no_lapic;		/* --no-lapic */
 };
 
 /* --hypercall exit: the numbers that come to vmctl (vmctl.8).  3 is in
@@ -92,7 +93,7 @@ static void parse_args(int argc, char **argv, struct run_opts *o)
 {
 	enum { OPT_FLAT = 256, OPT_LOAD, OPT_ENTRY, OPT_MODE, OPT_MEMORY,
 	       OPT_TESTDEV, OPT_KERNEL, OPT_APPEND, OPT_MODULE,
-	       OPT_HYPERCALL };
+	       OPT_HYPERCALL, OPT_NO_LAPIC };
 	static const struct option opts[] = {
 		{ "flat", required_argument, NULL, OPT_FLAT },
 		{ "kernel", required_argument, NULL, OPT_KERNEL },
@@ -104,6 +105,7 @@ static void parse_args(int argc, char **argv, struct run_opts *o)
 		{ "memory", required_argument, NULL, OPT_MEMORY },
 		{ "testdev", no_argument, NULL, OPT_TESTDEV },
 		{ "hypercall", required_argument, NULL, OPT_HYPERCALL },
+		{ "no-lapic", no_argument, NULL, OPT_NO_LAPIC },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -164,6 +166,9 @@ static void parse_args(int argc, char **argv, struct run_opts *o)
 			else
 				errx(EXIT_SETUP, "run: --hypercall: '%s' is not "
 				     "one of exit, ud", optarg);
+			break;
+		case OPT_NO_LAPIC:
+			o->no_lapic = true;
 			break;
 		case 'h':
 			vmctl_help(stdout, "run");
@@ -474,6 +479,16 @@ int cmd_run(int argc, char **argv)
 		ret = vmm_vm_enable_hypercall_exit(vm, HYPERCALL_MASK);
 		if (ret)
 			die_errno(ret, "VMM_ENABLE_CAP (hypercall exit)");
+	}
+	/*
+	 * The in-kernel local APIC whenever the module has it: it must be
+	 * turned on before the first vCPU exists.  Without it (an older
+	 * module, or --no-lapic) HLT comes to vmctl as before.
+	 */
+	if (!o.no_lapic && vmm_sys_check_cap(sys, VMM_CAP_LAPIC) > 0) {
+		ret = vmm_vm_enable_lapic(vm);
+		if (ret)
+			die_errno(ret, "VMM_ENABLE_CAP (local APIC)");
 	}
 	ret = vmm_vcpu_create(vm, 0, &vcpu);
 	if (ret)

@@ -39,10 +39,10 @@ static const struct vmctl_cmd cmds[] = {
 		.name = "run", .fn = cmd_run,
 		.args = "--flat FILE [--load-addr ADDR] [--entry ADDR]\n"
 			"                 [--mode real|protected|long] [--memory SIZE]\n"
-			"                 [--testdev] [--hypercall exit|ud]\n"
+			"                 [--testdev] [--hypercall exit|ud] [--no-lapic]\n"
 			"       vmctl run --kernel FILE [--append STRING]\n"
 			"                 [--module FILE[,STRING]]... [--memory SIZE]\n"
-			"                 [--testdev] [--hypercall exit|ud]",
+			"                 [--testdev] [--hypercall exit|ud] [--no-lapic]",
 		.help = "run a raw binary or a kernel in the foreground, serial console on the terminal",
 		.details =
 		"  --flat FILE         the raw binary to load\n"
@@ -61,6 +61,8 @@ static const struct vmctl_cmd cmds[] = {
 		"  --hypercall exit|ud VMCALL/VMMCALL: hypercalls 1 (sum), 2 (print)\n"
 		"                      and 3 come to vmctl, others return ENOSYS;\n"
 		"                      or #UD in the guest (ud, the default)\n"
+		"  --no-lapic          no in-kernel local APIC even when the module has\n"
+		"                      one (VMM_CAP_LAPIC): HLT then comes to vmctl\n"
 		"Always present: COM1 at 0x3f8, the exit port 0xf4, fw_cfg at 0x510.\n"
 		"Exit status: the guest's exit port value v as (v << 1) | 1; 0 when it\n"
 		"halts; 2 on a triple fault; 4 on a vmm error; 128+N on signal N.\n",

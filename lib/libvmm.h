@@ -105,6 +105,17 @@ int vmm_vm_enable_cap(struct vmm_vm *vm, const struct vmm_enable_cap *cap);
  * kernel.  Without it, VMCALL/VMMCALL raise #UD in the guest.
  */
 int vmm_vm_enable_hypercall_exit(struct vmm_vm *vm, uint64_t mask);
+/*
+ * VMM_CAP_LAPIC: in-kernel local APICs for every vCPU created after it
+ * (-EBUSY once a vCPU exists).  vCPU 0 then starts as the BSP, the others
+ * wait for INIT/SIPI inside VMM_RUN, and HLT sleeps in the kernel.
+ */
+int vmm_vm_enable_lapic(struct vmm_vm *vm);
+/*
+ * VMM_SIGNAL_MSI, from any thread: the number of local APICs that took
+ * the message (>= 0), -ENXIO without VMM_CAP_LAPIC, -EINVAL.
+ */
+int vmm_vm_signal_msi(struct vmm_vm *vm, const struct vmm_msi *msi);
 
 /* ---- a vCPU (vcpu.c) ---- */
 
@@ -122,6 +133,12 @@ int vmm_vcpu_set_sregs(struct vmm_vcpu *vcpu, const struct vmm_sregs *sregs);
  */
 int vmm_vcpu_queue_event(struct vmm_vcpu *vcpu, const struct vmm_event *ev);
 int vmm_vcpu_get_events(struct vmm_vcpu *vcpu, struct vmm_events *evs);
+/* The local APIC's registers and the wait state (VMM_CAP_LAPIC). */
+int vmm_vcpu_get_lapic(struct vmm_vcpu *vcpu, struct vmm_lapic_state *s);
+int vmm_vcpu_set_lapic(struct vmm_vcpu *vcpu, const struct vmm_lapic_state *s);
+int vmm_vcpu_get_mp_state(struct vmm_vcpu *vcpu, struct vmm_mp_state *mp);
+int vmm_vcpu_set_mp_state(struct vmm_vcpu *vcpu,
+			  const struct vmm_mp_state *mp);
 /* One VMM_RUN: 0 when run area says why, -EINTR on a signal, -errno. */
 int vmm_vcpu_run(struct vmm_vcpu *vcpu);
 /* The shared run area (mmap of the vCPU fd) and its size in bytes. */
