@@ -213,6 +213,8 @@ static void test_identity(void)
 
 static void test_enable_tpr(void)
 {
+	unsigned long cr8;
+
 	/* Software disabled: an IPI is not accepted (11.4.7.2). */
 	self_ipi(0x40);
 	window();
@@ -224,6 +226,13 @@ static void test_enable_tpr(void)
 	mmio_write(TPR, 0x20);
 	report(mmio_read(TPR) == 0x20 && mmio_read(PPR) == 0x20,
 	       "TPR 0x20, PPR follows");
+	/* CR8 is TPR[7:4] (11.8.6.1). */
+	mmio_write(TPR, 0x50);
+	asm volatile("mov %%cr8, %0" : "=r"(cr8));
+	report(cr8 == 5, "CR8 %lu reads TPR[7:4]", cr8);
+	asm volatile("mov %0, %%cr8" :: "r"(3UL) : "memory");
+	report(mmio_read(TPR) == 0x30 && mmio_read(PPR) == 0x30,
+	       "CR8 write sets TPR 0x%x", mmio_read(TPR));
 	mmio_write(TPR, 0);
 	report(mmio_read(PPR) == 0, "PPR 0 with TPR 0");
 	/* Not a whole aligned dword: ignored (11.4.1). */
