@@ -120,6 +120,22 @@ void vmm_lapic_update_ppr(struct vmm_lapic *apic)
 	lapic_set_reg(apic, VAPIC_REG_PPR, ppr);
 }
 
+/*
+ * CR8 (64-bit mode) reads and writes TPR[7:4]; TPR[3:0] read 0 after a
+ * write of CR8 (SDM Vol. 3A 11.8.6.1).  The backends call these only
+ * for a vCPU with an APIC.
+ */
+u8 vmm_lapic_get_cr8(struct vmm_vcpu *vcpu)
+{
+	return lapic_reg(vcpu->apic, VAPIC_REG_TPR) >> 4;
+}
+
+void vmm_lapic_set_cr8(struct vmm_vcpu *vcpu, u8 cr8)
+{
+	lapic_set_reg(vcpu->apic, VAPIC_REG_TPR, (cr8 & 0xf) << 4);
+	vmm_lapic_update_ppr(vcpu->apic);
+}
+
 /* Reset (power-up) or INIT state (SDM Vol. 3A 11.4.7.1, 11.4.7.3):
  * INIT keeps the APIC ID; IA32_APIC_BASE is msr.c's. */
 void vmm_lapic_reset(struct vmm_vcpu *vcpu, bool init)
@@ -530,6 +546,10 @@ static int lapic_state_check(struct vmm_vcpu *vcpu,
 		    (get_word(s, VAPIC_REG_ICR_HI) & 0x00ffffff)))
 		return -EINVAL;
 	if (x2 && get_word(s, VAPIC_REG_ID) != vcpu->id)
+		return -EINVAL;
+	/* Vectors 0-15 cannot be requested or in service (11.8.3). */
+	if ((get_word(s, VAPIC_REG_IRR) | get_word(s, VAPIC_REG_ISR) |
+	     get_word(s, VAPIC_REG_TMR)) & 0xffff)
 		return -EINVAL;
 	for (i = 0; i < ARRAY_SIZE(lapic_lvts); i++) {
 		v = get_word(s, lapic_lvts[i]);

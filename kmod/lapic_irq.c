@@ -180,16 +180,20 @@ void vmm_lapic_send_icr(struct vmm_vcpu *vcpu, u32 lo, u32 hi)
 			   irq.shorthand);
 	if ((irq.delivery_mode == VAPIC_DM_FIXED ||
 	     irq.delivery_mode == VAPIC_DM_LOWEST) && irq.vector < 16) {
-		/* 11.5.3: "send illegal vector"; nothing is sent. */
+		/* 11.5.3: "send illegal vector"; nothing is sent, the
+		 * error LVT signals it. */
 		vcpu->apic->esr_pending |= VAPIC_ESR_SEND_ILLEGAL;
+		vmm_lapic_local_irq(vcpu, VAPIC_REG_LVT_ERROR);
 		return;
 	}
 	vmm_lapic_deliver(vcpu->vm, vcpu, &irq);
 }
 
 /*
- * A local interrupt of this APIC (LINT0/LINT1, the error LVT...) through
- * its LVT entry: masked, or fixed / NMI / ExtINT-ignored (11.5.1).
+ * A local interrupt of this APIC through its LVT entry (11.5.1): masked,
+ * or fixed, or NMI; ExtINT and SMI are not modelled.  Only the error LVT
+ * has a source in the kernel today (LINT0/LINT1 have no pins here:
+ * userspace's PIC uses VMM_QUEUE_EVENT).
  */
 void vmm_lapic_local_irq(struct vmm_vcpu *vcpu, u32 lvt_reg)
 {

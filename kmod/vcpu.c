@@ -264,9 +264,12 @@ int vmm_check_sregs(const struct vmm_sregs *s,
 		return -EINVAL;
 	if (s->cr8 > 15)
 		return -EINVAL;
-	/* APIC base: address, BSP (bit 8) and enable (bit 11); no x2APIC. */
+	/* APIC base: address, BSP (bit 8), x2APIC (bit 10, only with
+	 * bit 11: SDM Vol. 3A 11.12.5) and enable (bit 11). */
 	if (s->apic_base & ~(GENMASK_ULL(boot_cpu_data.x86_phys_bits - 1, 12) |
-			     BIT_ULL(8) | BIT_ULL(11)))
+			     BIT_ULL(8) | BIT_ULL(10) | BIT_ULL(11)))
+		return -EINVAL;
+	if ((s->apic_base & (BIT_ULL(10) | BIT_ULL(11))) == BIT_ULL(10))
 		return -EINVAL;
 	return 0;
 }

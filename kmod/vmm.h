@@ -422,6 +422,11 @@ int vmm_complete_pending(struct vmm_vcpu *vcpu);
 int vmm_internal_error(struct vmm_vcpu *vcpu, u32 suberror, u64 data0);
 unsigned int vmm_fetch_insn(struct vmm_vcpu *vcpu, u8 *buf);
 
+/* lapic.c, for the backends: CR8 is the TPR's class (SDM Vol. 3A
+ * 11.8.6.1) when the vCPU has an in-kernel local APIC. */
+u8 vmm_lapic_get_cr8(struct vmm_vcpu *vcpu);
+void vmm_lapic_set_cr8(struct vmm_vcpu *vcpu, u8 cr8);
+
 /* hypercall.c: VMM_ENABLE_CAP, VMCALL/VMMCALL, and the simpler exits */
 int vmm_vm_enable_cap(struct vmm_vm *vm, const struct vmm_enable_cap *cap);
 bool vmm_hypercall_enabled(struct vmm_vcpu *vcpu);
