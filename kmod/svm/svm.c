@@ -349,9 +349,18 @@ static void svm_seg_reset(struct svm_seg *seg, u16 sel, u64 base, u16 attrib)
 }
 
 /* The x86 reset state (APM Vol. 2 14.1.3, Table 14-1) in the save area. */
+static void svm_set_intercept_to(struct svm_vmcb *vmcb, int bit, bool on)
+{
+	if (on)
+		vmcb->control.intercepts[bit / 32] |= 1U << (bit % 32);
+	else
+		vmcb->control.intercepts[bit / 32] &= ~(1U << (bit % 32));
+}
+
 static void svm_vcpu_reset(struct vmm_vcpu *vcpu)
 {
-	struct svm_vmcb_save *save = &to_svm(vcpu)->vmcb->save;
+	struct svm_vcpu *svm = to_svm(vcpu);
+	struct svm_vmcb_save *save = &svm->vmcb->save;
 
 	svm_seg_reset(&save->cs, 0xf000, 0xffff0000, SVM_ATTR_P | SVM_ATTR_S | 0xb);
 	svm_seg_reset(&save->ds, 0, 0, SVM_ATTR_P | SVM_ATTR_S | 0x3);
@@ -371,6 +380,14 @@ static void svm_vcpu_reset(struct vmm_vcpu *vcpu)
 	save->dr6 = 0xffff0ff0;
 	save->dr7 = 0x400;
 	save->g_pat = 0x0007040600070406ULL;	/* the PAT reset value */
+	/* INIT (lapic_irq.c) may come in the middle of an NMI handler or
+	 * of our step over its IRET: NMIs unmasked, no shadow (SDM Vol. 3A
+	 * 9.1.1). */
+	svm->nmi_masked = false;
+	svm->nmi_singlestep = false;
+	svm_set_intercept_to(svm->vmcb, SVM_IC_IRET, false);
+	svm_set_intercept_to(svm->vmcb, SVM_IC_EXCP_DB, false);
+	svm->vmcb->control.int_state = 0;
 }
 
 /* ---- Entering the guest ------------------------------------------ */
@@ -431,6 +448,12 @@ static void svm_run(struct vmm_vcpu *vcpu)
 	vmcb->save.dr6 = vcpu->dr.dr6;
 	vmcb->save.dr7 = vcpu->dr.dr7;
 	vmcb->control.clean = 0;	/* APM 15.15: nothing cached */
+	/* With an in-kernel APIC, CR8 reads (from V_TPR, no exit) see its
+	 * TPR (SDM Vol. 3A 11.8.6.1); writes exit (svm_exit_write_cr8). */
+	if (vcpu->apic)
+		vmcb->control.int_ctl = (vmcb->control.int_ctl &
+					 ~SVM_V_TPR_MASK) |
+					vmm_lapic_get_cr8(vcpu);
 
 	/* APM 15.17: GIF = 0 around VMRUN, so a host interrupt or NMI
 	 * becomes a #VMEXIT and is taken after STGI + local_irq_enable. */
@@ -481,14 +504,6 @@ void svm_inject_gp(struct vmm_vcpu *vcpu)
 }
 
 /* ---- Events: the hardware side of events.c ----------------------- */
-
-static void svm_set_intercept_to(struct svm_vmcb *vmcb, int bit, bool on)
-{
-	if (on)
-		vmcb->control.intercepts[bit / 32] |= 1U << (bit % 32);
-	else
-		vmcb->control.intercepts[bit / 32] &= ~(1U << (bit % 32));
-}
 
 /* EXITINTINFO (APM 15.7.2) in arch-neutral form.  INT3 and INTO come as
  * exceptions 3 and 4 there but are software events: RIP is still on the
@@ -728,7 +743,8 @@ static void svm_get_sregs(struct vmm_vcpu *vcpu, struct vmm_sregs *s)
 	s->cr2 = save->cr2;
 	s->cr3 = save->cr3;
 	s->cr4 = save->cr4;
-	s->cr8 = svm->vmcb->control.int_ctl & SVM_V_TPR_MASK;
+	s->cr8 = vcpu->apic ? vmm_lapic_get_cr8(vcpu) :
+		 svm->vmcb->control.int_ctl & SVM_V_TPR_MASK;
 	s->efer = save->efer & ~SVM_EFER_SVME;	/* the guest's view */
 	s->apic_base = vcpu->msr.apic_base;
 }
@@ -795,6 +811,8 @@ static int svm_set_sregs(struct vmm_vcpu *vcpu, const struct vmm_sregs *s)
 	save->efer = s->efer | SVM_EFER_SVME;
 	svm->vmcb->control.int_ctl =
 		(svm->vmcb->control.int_ctl & ~SVM_V_TPR_MASK) | s->cr8;
+	if (vcpu->apic)
+		vmm_lapic_set_cr8(vcpu, s->cr8);
 	vcpu->msr.apic_base = s->apic_base;
 	/* New paging state: forget translations made under the old one. */
 	svm_flush_tlb(vcpu);
