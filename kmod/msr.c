@@ -95,8 +95,9 @@ void vmm_msr_reset(struct vmm_vcpu *vcpu)
 	memset(m->mtrr_var, 0, sizeof(m->mtrr_var));
 	memset(m->mtrr_fixed, 0, sizeof(m->mtrr_fixed));
 	m->misc_enable = MISC_ENABLE_VALUE;
-	/* The TSC starts at 0 (SDM Vol. 3A 9.1.1), TSC_ADJUST too. */
-	m->tsc_offset = -rdtsc();
+	/* The TSC starts at 0 (SDM Vol. 3A 9.1.1), when the VM was created
+	 * and so the same on every vCPU; TSC_ADJUST at 0 too. */
+	m->tsc_offset = vcpu->vm->tsc_offset0;
 	m->tsc_adjust = 0;
 	m->tsc_aux = 0;
 	m->spec_ctrl = 0;

@@ -148,6 +148,7 @@ static struct vmm_vm *vmm_vm_alloc(void)
 	spin_lock_init(&vm->mmu_lock);
 	vm->mm = current->mm;
 	mmgrab(vm->mm);
+	vm->tsc_offset0 = -rdtsc();	/* the VM's TSC starts at 0 */
 
 	r = vmm_cpuid_init(vm);
 	if (r)

@@ -91,6 +91,14 @@ struct vmm_vm {
 	u64 hc_exit_mask;
 
 	/*
+	 * The TSC offset every vCPU starts with: taken once, when the VM
+	 * is created, so that all its vCPUs count the same TSC (an SMP
+	 * guest compares them at bring-up).  A guest write to IA32_TSC or
+	 * TSC_ADJUST then moves only its own vCPU (msr.c).
+	 */
+	u64 tsc_offset0;
+
+	/*
 	 * VMM_CAP_LAPIC: set under lock before the first vCPU exists, then
 	 * never changes, so every vCPU has a local APIC or none does.
 	 */
