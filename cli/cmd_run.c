@@ -48,6 +48,10 @@ struct run_opts {
 	uint64_t memory;
 	bool testdev;
 	bool hypercall_exit;	/* --hypercall exit */
+	bool no_lapic;		/* --no-lapic */
+	unsigned int nr_cpus;	/* --cpus */
+	unsigned int affinity[VMM_MACHINE_MAX_VCPUS];	/* --cpu-affinity */
+	unsigned int nr_affinity;	/* 0: no pinning */
 };
 
 /* --hypercall exit: the numbers that come to vmctl (vmctl.8).  3 is in
@@ -61,15 +65,15 @@ struct blob {
 	size_t size;
 };
 
-/* For the signal handler: the vCPU to stop and the signal that did it. */
-static struct vmm_vcpu *the_vcpu;
+/* For the signal handler: the machine to stop and the signal that did it. */
+static struct vmm_machine *the_machine;
 static volatile sig_atomic_t stop_signo;
 
 static void on_signal(int signo)
 {
 	stop_signo = signo;
-	if (the_vcpu)
-		vmm_vcpu_request_stop(the_vcpu);
+	if (the_machine)
+		vmm_machine_request_stop(the_machine);
 }
 
 static void __attribute__((noreturn)) die_errno(int ret, const char *what)
@@ -92,7 +96,7 @@ static void parse_args(int argc, char **argv, struct run_opts *o)
 {
 	enum { OPT_FLAT = 256, OPT_LOAD, OPT_ENTRY, OPT_MODE, OPT_MEMORY,
 	       OPT_TESTDEV, OPT_KERNEL, OPT_APPEND, OPT_MODULE,
-	       OPT_HYPERCALL };
+	       OPT_HYPERCALL, OPT_NO_LAPIC, OPT_CPUS, OPT_CPU_AFFINITY };
 	static const struct option opts[] = {
 		{ "flat", required_argument, NULL, OPT_FLAT },
 		{ "kernel", required_argument, NULL, OPT_KERNEL },
@@ -104,15 +108,19 @@ static void parse_args(int argc, char **argv, struct run_opts *o)
 		{ "memory", required_argument, NULL, OPT_MEMORY },
 		{ "testdev", no_argument, NULL, OPT_TESTDEV },
 		{ "hypercall", required_argument, NULL, OPT_HYPERCALL },
+		{ "no-lapic", no_argument, NULL, OPT_NO_LAPIC },
+		{ "cpus", required_argument, NULL, OPT_CPUS },
+		{ "cpu-affinity", required_argument, NULL, OPT_CPU_AFFINITY },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
 	enum vmm_boot_mode mode = VMM_BOOT_LONG;
-	uint64_t load = 0, entry = 0;
-	int c;
+	uint64_t load = 0, entry = 0, v;
+	int c, ret;
 
 	memset(o, 0, sizeof(*o));
 	o->memory = DEFAULT_MEMORY;
+	o->nr_cpus = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
 		switch (c) {
@@ -165,6 +173,33 @@ static void parse_args(int argc, char **argv, struct run_opts *o)
 				errx(EXIT_SETUP, "run: --hypercall: '%s' is not "
 				     "one of exit, ud", optarg);
 			break;
+		case OPT_NO_LAPIC:
+			o->no_lapic = true;
+			break;
+		case OPT_CPUS:
+			if (util_parse_u64(optarg, &v) || !v ||
+			    v > VMM_MACHINE_MAX_VCPUS)
+				errx(EXIT_SETUP, "run: --cpus: '%s' is not a "
+				     "number of vCPUs (1-%d)", optarg,
+				     VMM_MACHINE_MAX_VCPUS);
+			o->nr_cpus = v;
+			break;
+		case OPT_CPU_AFFINITY:
+			ret = util_parse_cpulist(optarg, o->affinity,
+						 VMM_MACHINE_MAX_VCPUS,
+						 &o->nr_affinity);
+			if (ret == -E2BIG)
+				errx(EXIT_SETUP, "run: --cpu-affinity: '%s' has "
+				     "more than %d CPUs", optarg,
+				     VMM_MACHINE_MAX_VCPUS);
+			if (ret == -ERANGE)
+				errx(EXIT_SETUP, "run: --cpu-affinity: '%s': CPU "
+				     "numbers go up to %d", optarg,
+				     UTIL_CPULIST_MAX_CPU - 1);
+			if (ret)
+				errx(EXIT_SETUP, "run: --cpu-affinity: '%s' is not "
+				     "a CPU list (such as 0-3,6)", optarg);
+			break;
 		case 'h':
 			vmctl_help(stdout, "run");
 			exit(0);
@@ -187,6 +222,10 @@ static void parse_args(int argc, char **argv, struct run_opts *o)
 		     "(see vmctl run --help)");
 	if (o->file && (o->append || o->nr_modules))
 		errx(EXIT_SETUP, "run: --append and --module need --kernel");
+	if (o->nr_cpus > 1 && o->no_lapic)
+		errx(EXIT_SETUP, "run: --cpus %u needs the in-kernel local APIC "
+		     "(INIT/SIPI start the other vCPUs): drop --no-lapic",
+		     o->nr_cpus);
 	if (o->kernel && (o->load_set || o->entry_set || o->mode_set))
 		errx(EXIT_SETUP, "run: --load-addr, --entry and --mode are for "
 		     "--flat; a kernel says where it goes");
@@ -357,10 +396,18 @@ static void report_delivery_error(const struct vmm_exit_status *st)
 	      st->rip);
 }
 
-/* Say how the guest ended and choose the exit status. */
-static int report(const struct vmm_exit_status *st, struct vmm_vcpu *vcpu)
+/*
+ * Say how the guest ended and choose the exit status.  vcpu is the one
+ * that stopped the machine (index), named when there are several.
+ */
+static int report(const struct vmm_exit_status *st, struct vmm_vcpu *vcpu,
+		  unsigned int index, unsigned int nr_cpus)
 {
 	unsigned int i;
+
+	if (nr_cpus > 1 && st->reason != VMM_STOP_EXIT_REQUEST &&
+	    st->reason != VMM_STOP_STOPPED)
+		warnx("vCPU %u stopped the guest:", index);
 
 	switch (st->reason) {
 	case VMM_STOP_EXIT_REQUEST:
@@ -420,6 +467,7 @@ int cmd_run(int argc, char **argv)
 	struct vmm_exit_status st;
 	struct vmm_sregs sregs = { 0 };
 	struct vmm_regs regs;
+	struct vmm_machine *machine;
 	struct vmm_vcpu *vcpu;
 	struct sigaction sa;
 	struct run_opts o;
@@ -428,7 +476,9 @@ int cmd_run(int argc, char **argv)
 	struct vmm_sys *sys;
 	struct vmm_vm *vm;
 	const char *why;
-	int ret, status;
+	unsigned int i, index = 0;
+	int ret, status, max;
+	bool lapic;
 
 	parse_args(argc, argv, &o);
 
@@ -475,10 +525,55 @@ int cmd_run(int argc, char **argv)
 		if (ret)
 			die_errno(ret, "VMM_ENABLE_CAP (hypercall exit)");
 	}
-	ret = vmm_vcpu_create(vm, 0, &vcpu);
+	/*
+	 * The in-kernel local APIC whenever the module has it: it must be
+	 * turned on before the first vCPU exists.  Without it (an older
+	 * module, or --no-lapic) HLT comes to vmctl as before.
+	 */
+	lapic = !o.no_lapic && vmm_sys_check_cap(sys, VMM_CAP_LAPIC) > 0;
+	if (o.nr_cpus > 1 && !lapic)
+		errx(EXIT_SETUP, "run: --cpus %u: vmm.ko has no in-kernel local "
+		     "APIC (VMM_CAP_LAPIC) to start other vCPUs with",
+		     o.nr_cpus);
+	max = vmm_sys_check_cap(sys, VMM_CAP_MAX_VCPUS);
+	if (max > 0 && o.nr_cpus > (unsigned int)max)
+		errx(EXIT_SETUP, "run: --cpus %u: vmm.ko allows %d vCPUs per VM",
+		     o.nr_cpus, max);
+	if (lapic) {
+		ret = vmm_vm_enable_lapic(vm);
+		if (ret)
+			die_errno(ret, "VMM_ENABLE_CAP (local APIC)");
+	}
+
+	ret = vmm_bus_create(&bus);
+	if (!ret)
+		ret = vmm_serial_create(bus, VMM_SERIAL_COM1, STDOUT_FILENO,
+					-1, &serial);
+	if (!ret)
+		ret = vmm_exitport_create(bus, VMM_EXITPORT_PORT, &exitport);
+	if (!ret)
+		ret = vmm_fw_cfg_create(bus, o.memory, o.nr_cpus, &fw_cfg);
+	if (!ret && o.testdev)
+		ret = vmm_testdev_create(bus, &testdev);
+	if (ret)
+		die_errno(ret, "devices");
+
+	ret = vmm_machine_create(vm, bus, o.nr_cpus, &machine);
 	if (ret)
 		die_errno(ret, "VMM_CREATE_VCPU");
-	vmm_vcpu_set_hypercall_fd(vcpu, STDERR_FILENO);
+	for (i = 0; i < o.nr_cpus; i++) {
+		vmm_vcpu_set_hypercall_fd(vmm_machine_vcpu(machine, i),
+					  STDERR_FILENO);
+		/* vCPU i on the i-th CPU of the list, wrapping around. */
+		if (o.nr_affinity)
+			vmm_machine_set_affinity(machine, i,
+				o.affinity[i % o.nr_affinity]);
+	}
+	/*
+	 * The loader's state is the BSP's; the other vCPUs wait for the
+	 * guest's INIT/SIPI, which sets their state.
+	 */
+	vcpu = vmm_machine_vcpu(machine, 0);
 	{
 		struct vmm_sregs cur;
 
@@ -496,19 +591,6 @@ int cmd_run(int argc, char **argv)
 	if (ret)
 		die_errno(ret, "VMM_SET_REGS");
 
-	ret = vmm_bus_create(&bus);
-	if (!ret)
-		ret = vmm_serial_create(bus, VMM_SERIAL_COM1, STDOUT_FILENO,
-					-1, &serial);
-	if (!ret)
-		ret = vmm_exitport_create(bus, VMM_EXITPORT_PORT, &exitport);
-	if (!ret)
-		ret = vmm_fw_cfg_create(bus, o.memory, 1, &fw_cfg);
-	if (!ret && o.testdev)
-		ret = vmm_testdev_create(bus, &testdev);
-	if (ret)
-		die_errno(ret, "devices");
-
 	/*
 	 * Ctrl-C stops the guest, not vmctl: the handler asks the run loop
 	 * to return, and we clean up and report.  No SA_RESTART, so that
@@ -517,23 +599,29 @@ int cmd_run(int argc, char **argv)
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
-	the_vcpu = vcpu;
+	the_machine = machine;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 
-	vmm_vcpu_run_loop(vcpu, bus, &st);
+	ret = vmm_machine_run(machine, &st, &index);
 
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
-	the_vcpu = NULL;
-	status = report(&st, vcpu);
+	the_machine = NULL;
+	if (ret == -EINVAL && o.nr_affinity)
+		errx(EXIT_SETUP, "run: --cpu-affinity: a CPU of the list is not "
+		     "online or not allowed to vmctl");
+	if (ret)
+		die_errno(ret, "starting the vCPU threads");
+	status = report(&st, vmm_machine_vcpu(machine, index), index,
+			o.nr_cpus);
 
 	vmm_testdev_destroy(testdev);
 	vmm_fw_cfg_destroy(fw_cfg);
 	vmm_exitport_destroy(exitport);
 	vmm_serial_destroy(serial);
 	vmm_bus_destroy(bus);
-	vmm_vcpu_destroy(vcpu);
+	vmm_machine_destroy(machine);
 	vmm_vm_destroy(vm);
 	vmm_mem_destroy(mem);
 	vmm_sys_close(sys);

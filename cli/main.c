@@ -39,9 +39,11 @@ static const struct vmctl_cmd cmds[] = {
 		.name = "run", .fn = cmd_run,
 		.args = "--flat FILE [--load-addr ADDR] [--entry ADDR]\n"
 			"                 [--mode real|protected|long] [--memory SIZE]\n"
+			"                 [--cpus N] [--cpu-affinity LIST] [--no-lapic]\n"
 			"                 [--testdev] [--hypercall exit|ud]\n"
 			"       vmctl run --kernel FILE [--append STRING]\n"
 			"                 [--module FILE[,STRING]]... [--memory SIZE]\n"
+			"                 [--cpus N] [--cpu-affinity LIST] [--no-lapic]\n"
 			"                 [--testdev] [--hypercall exit|ud]",
 		.help = "run a raw binary or a kernel in the foreground, serial console on the terminal",
 		.details =
@@ -56,12 +58,21 @@ static const struct vmctl_cmd cmds[] = {
 		"  --module FILE[,STRING]  a multiboot module and its string\n"
 		"                      (default: FILE); may be repeated\n"
 		"  --memory SIZE       guest RAM, with K/M/G suffixes (default 64M)\n"
+		"  --cpus N            vCPUs, 1-64 (default 1); vCPU 0 boots, the\n"
+		"                      others wait for the guest's INIT/SIPI (needs\n"
+		"                      the in-kernel local APIC)\n"
+		"  --cpu-affinity LIST pin vCPU i's thread to the i-th host CPU of\n"
+		"                      LIST (taskset -c syntax: 0-3,6 or 0-7:2),\n"
+		"                      wrapping around when LIST is shorter\n"
 		"  --testdev           add the test device (ports 0xe0-0xe4, MMIO\n"
 		"                      0xfe000000)\n"
 		"  --hypercall exit|ud VMCALL/VMMCALL: hypercalls 1 (sum), 2 (print)\n"
 		"                      and 3 come to vmctl, others return ENOSYS;\n"
 		"                      or #UD in the guest (ud, the default)\n"
-		"Always present: COM1 at 0x3f8, the exit port 0xf4, fw_cfg at 0x510.\n"
+		"  --no-lapic          no in-kernel local APIC even when the module has\n"
+		"                      one (VMM_CAP_LAPIC): HLT then comes to vmctl\n"
+		"Always present: COM1 at 0x3f8, the exit port 0xf4, fw_cfg at 0x510\n"
+		"(key 5: the number of vCPUs).  vCPU threads are named vcpu/N.\n"
 		"Exit status: the guest's exit port value v as (v << 1) | 1; 0 when it\n"
 		"halts; 2 on a triple fault; 4 on a vmm error; 128+N on signal N.\n",
 	},

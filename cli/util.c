@@ -99,6 +99,69 @@ char *util_format_size(uint64_t v, char *buf, size_t len)
 	return buf;
 }
 
+/* A decimal CPU number at *p; *p moves past it. */
+static int parse_cpu(const char **p, unsigned int *out)
+{
+	unsigned long v = 0;
+	const char *q = *p;
+
+	if (!isdigit((unsigned char)*q))
+		return -EINVAL;
+	for (; isdigit((unsigned char)*q); q++) {
+		v = v * 10 + (*q - '0');
+		if (v >= UTIL_CPULIST_MAX_CPU)
+			return -ERANGE;
+	}
+	*out = v;
+	*p = q;
+	return 0;
+}
+
+int util_parse_cpulist(const char *s, unsigned int *cpus, unsigned int max,
+		       unsigned int *nr)
+{
+	const char *p = s;
+	unsigned int n = 0;
+	int ret;
+
+	for (;;) {
+		unsigned int first, last, stride = 1, c;
+
+		ret = parse_cpu(&p, &first);
+		if (ret)
+			return ret;
+		last = first;
+		if (*p == '-') {
+			p++;
+			ret = parse_cpu(&p, &last);
+			if (ret)
+				return ret;
+			if (last < first)
+				return -EINVAL;
+			if (*p == ':') {
+				p++;
+				ret = parse_cpu(&p, &stride);
+				if (ret)
+					return ret == -ERANGE ? -EINVAL : ret;
+				if (!stride)
+					return -EINVAL;
+			}
+		}
+		if (*p != ',' && *p)
+			return -EINVAL;
+		for (c = first; c <= last; c += stride) {
+			if (n == max)
+				return -E2BIG;
+			cpus[n++] = c;
+		}
+		if (!*p)
+			break;
+		p++;
+	}
+	*nr = n;
+	return 0;
+}
+
 void util_json_string(FILE *f, const char *s)
 {
 	fputc('"', f);

@@ -32,6 +32,20 @@ int util_parse_size(const char *s, uint64_t *out);
  */
 char *util_format_size(uint64_t v, char *buf, size_t len);
 
+/*
+ * A CPU list, as taskset -c and the kernel's cpulist format write it:
+ * comma-separated items, each a CPU number "N", a range "N-M" (N <= M)
+ * or a range with a stride "N-M:S" (N, N+S, ... up to M), all decimal.
+ * The CPUs are stored in *cpus in the order written, ranges expanded,
+ * repeats kept ("2,0-1" is 2, 0, 1): the order is what --cpu-affinity
+ * pins vCPUs by.  At most max entries; *nr is how many.
+ * 0, or -EINVAL (syntax), -ERANGE (a CPU >= UTIL_CPULIST_MAX_CPU), -E2BIG
+ * (more than max CPUs).
+ */
+#define UTIL_CPULIST_MAX_CPU	1024	/* glibc's CPU_SETSIZE */
+int util_parse_cpulist(const char *s, unsigned int *cpus, unsigned int max,
+		       unsigned int *nr);
+
 /* s as a JSON string, with its quotes and RFC 8259 escapes. */
 void util_json_string(FILE *f, const char *s);
 

@@ -13,6 +13,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <asm/processor.h>
+#include <asm/tsc.h>
 
 #include "vmm.h"
 
@@ -21,8 +22,8 @@
 #define HV_LEAF			0x40000000
 
 /* Leaf 1 ECX bits hidden: DTES64, MONITOR, DS-CPL, VMX, SMX, EIST, TM2,
- * SDBG, xTPR, PDCM (no PMU), DCA, x2APIC and TSC deadline (no local APIC
- * yet); OSXSAVE is the guest's CR4.OSXSAVE at CPUID time; XSAVE, AVX,
+ * SDBG, xTPR, PDCM (no PMU), DCA, x2APIC and TSC deadline (shown with
+ * VMM_CAP_LAPIC, vmm_cpuid_enable_lapic()); OSXSAVE is the guest's CR4.OSXSAVE at CPUID time; XSAVE, AVX,
  * FMA and F16C are shown below when vmm switches the YMM state. */
 #define L1_ECX_HIDE	(BIT(2) | BIT(3) | BIT(4) | BIT(5) | BIT(6) | BIT(7) | \
 			 BIT(8) | BIT(11) | BIT(12) | BIT(14) | BIT(15) | \
@@ -34,6 +35,9 @@
 #define L1_ECX_AVX	BIT(28)
 #define L1_ECX_F16C	BIT(29)
 #define L1_ECX_HYPERVISOR	BIT(31)
+#define L1_ECX_X2APIC	BIT(21)
+#define L1_ECX_TSC_DEADLINE	BIT(24)
+#define L1_EDX_APIC	BIT(9)
 /* Leaf 1 EDX: no MCA (no MCG_* MSRs), DS, ACPI thermal, TM, PBE. */
 #define L1_EDX_HIDE	(BIT(14) | BIT(21) | BIT(22) | BIT(29) | BIT(31))
 /* Leaf 7.0 EBX kept: FSGSBASE, TSC_ADJUST (emulated, msr.c), BMI1, SMEP,
@@ -238,12 +242,49 @@ void vmm_cpuid_lookup(struct vmm_vcpu *vcpu, u32 func, u32 index,
 		    (vmm_ops->get_cr4(vcpu) & X86_CR4_OSXSAVE))
 			*ecx |= L1_ECX_OSXSAVE;
 	}
+	/* SDM Vol. 2A CPUID leaves 0xB/0x1F: EDX is the x2APIC ID. */
+	if (e && (func == 0xb || func == 0x1f))
+		*edx = vcpu->id;
 	/* SDM Vol. 1 13.2: the sizes for the XCR0 the guest has now. */
 	if (e && func == 0xd && index == 0)
 		*ebx = vmm_xsave_size(vcpu->xcr0, false);
 	if (e && func == 0xd && index == 1)
 		*ebx = (*eax & D1_EAX_XSAVEC) ?
 		       vmm_xsave_size(vcpu->xcr0, true) : 0;
+}
+
+static struct vmm_cpuid_entry *cpuid_find_mut(struct vmm_vm *vm, u32 func,
+					      u32 index)
+{
+	return (struct vmm_cpuid_entry *)cpuid_find(vm, func, index);
+}
+
+/*
+ * VMM_CAP_LAPIC was enabled (vm->lock held, no vCPU yet): the policy
+ * shows the APIC (1:EDX[9]), x2APIC (1:ECX[21]), TSC-deadline
+ * (1:ECX[24], when the host TSC rate is known) and the topology leaf
+ * 0xB (SDM Vol. 2A CPUID, Vol. 3A 9.6.2): one thread per core, 64 cores
+ * at most (6 bits of x2APIC ID per package); EDX, the x2APIC ID, is
+ * the vCPU's at lookup time.
+ */
+void vmm_cpuid_enable_lapic(struct vmm_vm *vm)
+{
+	struct vmm_cpuid_entry *e = cpuid_find_mut(vm, 1, 0);
+	struct vmm_cpuid_entry *l0 = cpuid_find_mut(vm, 0, 0);
+
+	if (e) {
+		e->edx |= L1_EDX_APIC;
+		e->ecx |= L1_ECX_X2APIC;
+		if (tsc_khz)
+			e->ecx |= L1_ECX_TSC_DEADLINE;
+	}
+	if (!l0 || cpuid_find(vm, 0xb, 0))
+		return;
+	l0->eax = max_t(u32, l0->eax, 0xb);
+	add_entry(vm, 0xb, 0, VMM_CPUID_SIGNIFICANT_INDEX, 0, 1, 0x100, 0);
+	add_entry(vm, 0xb, 1, VMM_CPUID_SIGNIFICANT_INDEX, 6,
+		  VMM_MAX_VCPUS, 0x201, 0);
+	add_entry(vm, 0xb, 2, VMM_CPUID_SIGNIFICANT_INDEX, 0, 0, 2, 0);
 }
 
 /* Does the VM's policy show bit 'bit' of register 'reg' (VMM_CPUID_*)? */

@@ -20,6 +20,7 @@
 
 #include "vmm.h"
 #include "gwalk.h"
+#include "lapic.h"
 
 #define X86_MAX_INSN	15
 #define PF_VECTOR	14
@@ -172,7 +173,9 @@ unsigned int vmm_fetch_insn(struct vmm_vcpu *vcpu, u8 *buf)
 /*
  * A guest access at gpa outside every slot: decode the instruction and
  * hand it to userspace as VMM_EXIT_MMIO.  insn/insn_len are the bytes the
- * hardware already fetched (AMD decode assists), if any.
+ * hardware already fetched (AMD decode assists), if any.  The xAPIC page
+ * of an in-kernel local APIC (VMM_CAP_LAPIC) is the exception: the MOV
+ * completes here (lapic.c) and the guest resumes.
  */
 int vmm_emulate_mmio(struct vmm_vcpu *vcpu, u64 gpa, bool write,
 		     const u8 *insn_bytes, unsigned int insn_len)
@@ -198,6 +201,19 @@ int vmm_emulate_mmio(struct vmm_vcpu *vcpu, u64 gpa, bool write,
 				     vcpu->rip, n, buf);
 		return vmm_internal_error(vcpu, VMM_INTERNAL_EMULATION,
 					  vcpu->rip);
+	}
+
+	if (vcpu->apic && vmm_lapic_mmio_match(vcpu, gpa)) {
+		bool store = insn.op == VMM_INSN_STORE ||
+			     insn.op == VMM_INSN_STORE_IMM;
+
+		val = store ? vmm_insn_store_value(&insn, vcpu->regs) : 0;
+		vmm_lapic_mmio(vcpu, gpa, store, insn.mem_size, &val);
+		if (!store)
+			vcpu->regs[insn.reg] = vmm_insn_load_result(&insn,
+					vcpu->regs[insn.reg], val);
+		vcpu->rip += insn.len;
+		return 1;
 	}
 
 	memset(&run->mmio, 0, sizeof(run->mmio));

@@ -18,6 +18,7 @@
 #include <linux/string.h>
 
 #include "vmm.h"
+#include "lapic.h"
 
 #define NMI_VECTOR	2
 #define PF_VECTOR	14
@@ -135,7 +136,11 @@ void vmm_get_events(struct vmm_vcpu *vcpu, struct vmm_events *out)
  *   2. a queued exception;
  *   3. an NMI, unless an NMI handler runs (NMIs masked until IRET) or
  *      the STI / MOV SS shadow holds;
- *   4. an external interrupt, if RFLAGS.IF and no shadow.
+ *   4. an external interrupt, if RFLAGS.IF and no shadow: first one
+ *      userspace queued (VMM_QUEUE_EVENT, the PIC's ExtINT), then, with
+ *      VMM_CAP_LAPIC, the local APIC's highest IRR vector whose priority
+ *      class is above the PPR's (SDM Vol. 3A 11.8.3.1), which moves to
+ *      the ISR as it goes in (the CPU's INTA, 11.8.4).
  *
  * Only one event goes in per entry.  Whatever still waits arms the NMI
  * or interrupt window, an exit as soon as the guest can take it; the next
@@ -149,6 +154,8 @@ void vmm_events_before_entry(struct vmm_vcpu *vcpu)
 	bool shadow = vmm_ops->get_interrupt_shadow(vcpu);
 	bool iflag = vcpu->rflags & VMM_RFLAGS_IF;
 	struct vmm_evt nmi = { .type = VMM_EVENT_NMI, .vector = NMI_VECTOR };
+	struct vmm_evt apic_irq = { .type = VMM_EVENT_EXTINT };
+	int apic_vec = vcpu->apic ? vmm_lapic_pending_irq(vcpu) : -1;
 
 	/* The exit handler may have unmasked NMIs (SVM's step over IRET). */
 	ev->nmi_masked = vmm_ops->get_nmi_mask(vcpu);
@@ -167,11 +174,16 @@ void vmm_events_before_entry(struct vmm_vcpu *vcpu)
 	} else if (ev->irq.type && iflag && !shadow) {
 		vmm_ops->inject_event(vcpu, &ev->irq);
 		ev->irq.type = VMM_EVENT_NONE;
+	} else if (apic_vec >= 0 && iflag && !shadow) {
+		apic_irq.vector = apic_vec;
+		vmm_ops->inject_event(vcpu, &apic_irq);
+		vmm_lapic_ack_irq(vcpu, apic_vec);
+		apic_vec = vmm_lapic_pending_irq(vcpu);
 	} else {
 		vmm_ops->inject_event(vcpu, NULL);
 	}
 	vmm_ops->set_nmi_window(vcpu, ev->nmi_pending);
-	vmm_ops->set_irq_window(vcpu, ev->irq.type ||
+	vmm_ops->set_irq_window(vcpu, ev->irq.type || apic_vec >= 0 ||
 				READ_ONCE(vcpu->run->request_interrupt_window));
 }
 
@@ -225,12 +237,43 @@ int vmm_events_hlt(struct vmm_vcpu *vcpu)
 {
 	struct vmm_event_state *ev = &vcpu->ev;
 
+	/* VMM_CAP_LAPIC: the vCPU sleeps in the run loop (vcpu.c). */
+	if (vcpu->apic) {
+		if (!vmm_events_can_wake(vcpu))
+			vcpu->mp_state = VMM_MP_HALTED;
+		return 1;
+	}
 	ev->nmi_masked = vmm_ops->get_nmi_mask(vcpu);
 	if ((ev->nmi_pending && !ev->nmi_masked) ||
 	    (ev->irq.type && (vcpu->rflags & VMM_RFLAGS_IF)))
 		return 1;
 	vcpu->run->exit_reason = VMM_EXIT_HLT;
 	return 0;
+}
+
+/*
+ * Would a halted vCPU wake up now (SDM Vol. 2A "HLT": an unmasked
+ * interrupt, NMI, INIT, SMI... resumes it)?  An NMI that is not masked,
+ * or an interrupt - queued by userspace or the APIC's above the PPR -
+ * with RFLAGS.IF set; INIT, SIPI and NMI requests are looked at by the
+ * caller.  Owner thread.
+ */
+bool vmm_events_can_wake(struct vmm_vcpu *vcpu)
+{
+	struct vmm_event_state *ev = &vcpu->ev;
+
+	ev->nmi_masked = vmm_ops->get_nmi_mask(vcpu);
+	if (ev->nmi_pending && !ev->nmi_masked)
+		return true;
+	if (!(vcpu->rflags & VMM_RFLAGS_IF))
+		return false;
+	return ev->irq.type || (vcpu->apic && vmm_lapic_pending_irq(vcpu) >= 0);
+}
+
+/* Reset and INIT: no event in flight or queued (SDM Vol. 3A 9.1.1). */
+void vmm_events_reset(struct vmm_vcpu *vcpu)
+{
+	memset(&vcpu->ev, 0, sizeof(vcpu->ev));
 }
 
 /* The last exit happened while an event was being delivered. */

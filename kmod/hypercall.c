@@ -15,12 +15,38 @@
 #define pr_fmt(fmt) "vmm: " fmt
 
 #include <linux/kernel.h>
+#include <linux/pid.h>
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
+#include <linux/sched/task.h>
 #include <asm/processor-flags.h>
 
 #include "vmm.h"
 
 /* ---- VMM_ENABLE_CAP ----------------------------------------------- */
+
+/*
+ * VMM_CAP_LAPIC: only before the first vCPU, so that every vCPU has an
+ * APIC or none has (vcpu.c reads vm->lapic under vm->lock).
+ */
+static int vmm_vm_enable_lapic(struct vmm_vm *vm,
+			       const struct vmm_enable_cap *cap)
+{
+	int i, r = 0;
+
+	if (cap->args[0] || cap->args[1] || cap->args[2] || cap->args[3])
+		return -EINVAL;
+	mutex_lock(&vm->lock);
+	for (i = 0; i < VMM_MAX_VCPUS; i++)
+		if (vm->vcpus[i])
+			r = -EBUSY;
+	if (!r && !vm->lapic) {
+		vm->lapic = true;
+		vmm_cpuid_enable_lapic(vm);
+	}
+	mutex_unlock(&vm->lock);
+	return r;
+}
 
 int vmm_vm_enable_cap(struct vmm_vm *vm, const struct vmm_enable_cap *cap)
 {
@@ -36,6 +62,8 @@ int vmm_vm_enable_cap(struct vmm_vm *vm, const struct vmm_enable_cap *cap)
 		smp_store_release(&vm->hc_enabled, true);
 		mutex_unlock(&vm->lock);
 		return 0;
+	case VMM_CAP_LAPIC:
+		return vmm_vm_enable_lapic(vm, cap);
 	default:
 		return -EINVAL;
 	}
@@ -100,15 +128,53 @@ int vmm_hypercall(struct vmm_vcpu *vcpu, int cpl, bool longmode)
 
 /*
  * A PAUSE exit (SVM pause filter, VMX PAUSE-loop exiting or PAUSE
- * exiting): the guest spins, likely on a lock another vCPU or the host
- * holds.  Give the CPU away if anything else wants it; with one runnable
- * task this returns at once.  A directed yield to the vCPU that holds the
- * lock is issue 5's.
+ * exiting): the guest spins, likely on a lock another vCPU of the VM
+ * holds - one whose thread lost its CPU while it held it (lock-holder
+ * preemption).  Give our time slice to such a vCPU: yield_to() the
+ * thread of a vCPU that was preempted while runnable (vcpu.c notes it in
+ * the sched_out notifier), starting after the last one boosted, so that
+ * the boosts go round.  Nobody to boost: give the CPU away if anything
+ * else wants it, as before.  Preemption is on here (after the exit).
  */
+static bool vmm_directed_yield(struct vmm_vcpu *me)
+{
+	struct vmm_vm *vm = me->vm;
+	u32 start = READ_ONCE(vm->last_boosted);
+	struct task_struct *task;
+	struct vmm_vcpu *t;
+	struct pid *pid;
+	int i, k, r;
+
+	for (k = 1; k <= VMM_MAX_VCPUS; k++) {
+		i = (start + k) % VMM_MAX_VCPUS;
+		rcu_read_lock();
+		t = READ_ONCE(vm->vcpus[i]);
+		task = NULL;
+		if (t && t != me && READ_ONCE(t->preempted)) {
+			pid = rcu_dereference(t->pid);
+			if (pid)
+				task = get_pid_task(pid, PIDTYPE_PID);
+		}
+		rcu_read_unlock();
+		if (!task)
+			continue;
+		r = yield_to(task, true);
+		put_task_struct(task);
+		if (r > 0) {
+			WRITE_ONCE(vm->last_boosted, i);
+			return true;
+		}
+		if (r < 0)	/* -ESRCH: nobody can be boosted now */
+			break;
+	}
+	return false;
+}
+
 void vmm_pause_exit(struct vmm_vcpu *vcpu)
 {
 	vcpu->stat_pause_exits++;
-	cond_resched();
+	if (!vmm_directed_yield(vcpu))
+		cond_resched();
 }
 
 /* ---- CPUID policy questions ------------------------------------------ */

@@ -45,6 +45,7 @@ static long vmm_check_cap(unsigned long cap)
 	case VMM_CAP_XSAVE:
 		return vmm_xcr0_supported;
 	case VMM_CAP_HYPERCALL_EXIT:
+	case VMM_CAP_LAPIC:
 		return 1;
 	default:
 		return 0;

@@ -15,6 +15,9 @@
  *   PRED_CMD         IBPB passed to the host
  *   APIC_BASE, MTRRcap, MTRRdefType, the variable and fixed-range MTRRs
  *                    (SDM Vol. 3A 12.11, APM Vol. 2 7.7), MISC_ENABLE
+ *   x2APIC MSRs 0x800-0x8ff, TSC_DEADLINE, and APIC_BASE's x2APIC and
+ *                    enable transitions: the local APIC's (lapic*.c),
+ *                    with VMM_CAP_LAPIC only
  *
  * Anything else, and any value an MSR refuses (reserved bits, a
  * non-canonical address, an undefined memory type), is #GP(0) in the
@@ -32,11 +35,8 @@
 #include <asm/trapnr.h>
 
 #include "vmm.h"
+#include "lapic.h"
 
-#define APIC_BASE_DEFAULT	0xfee00000ULL
-#define APIC_BASE_BSP		BIT_ULL(8)
-#define APIC_BASE_EXTD		BIT_ULL(10)	/* x2APIC: not offered */
-#define APIC_BASE_ENABLE	BIT_ULL(11)
 #define MTRRCAP_VALUE		0x508	/* 8 variable, fixed, WC */
 #define MTRR_VAR_FIRST		0x200	/* IA32_MTRR_PHYSBASE0 */
 #define MTRR_DEF_TYPE_MASK	0xff
@@ -89,8 +89,8 @@ void vmm_msr_reset(struct vmm_vcpu *vcpu)
 {
 	struct vmm_msr_state *m = &vcpu->msr;
 
-	m->apic_base = APIC_BASE_DEFAULT | APIC_BASE_ENABLE |
-		       (vcpu->id == 0 ? APIC_BASE_BSP : 0);
+	m->apic_base = VAPIC_BASE_DEFAULT | VAPIC_BASE_ENABLE |
+		       (vcpu->id == 0 ? VAPIC_BASE_BSP : 0);
 	m->mtrr_def_type = 0;
 	memset(m->mtrr_var, 0, sizeof(m->mtrr_var));
 	memset(m->mtrr_fixed, 0, sizeof(m->mtrr_fixed));
@@ -314,6 +314,11 @@ int vmm_msr_get(struct vmm_vcpu *vcpu, u32 msr, u64 *val)
 	case MSR_IA32_APICBASE:
 		*val = m->apic_base;
 		return 0;
+	case MSR_IA32_TSC_DEADLINE:
+		if (!vmm_lapic_has_tsc_deadline(vcpu))
+			return -ENOENT;
+		*val = vmm_lapic_get_tsc_deadline(vcpu);
+		return 0;
 	case MSR_MTRRcap:
 		*val = MTRRCAP_VALUE;
 		return 0;
@@ -334,6 +339,8 @@ int vmm_msr_get(struct vmm_vcpu *vcpu, u32 msr, u64 *val)
 		*val = m->mtrr_fixed[i];
 		return 0;
 	}
+	if (msr >= MSR_X2APIC_FIRST && msr <= MSR_X2APIC_LAST)
+		return vmm_lapic_msr_get(vcpu, msr, val);
 	return -ENOENT;		/* PRED_CMD is write-only: #GP too */
 }
 
@@ -388,12 +395,21 @@ int vmm_msr_set(struct vmm_vcpu *vcpu, u32 msr, u64 val)
 	case MSR_IA32_PRED_CMD:
 		return spec_msr_set(vcpu, msr, val);
 	case MSR_IA32_APICBASE:
-		/* SDM Vol. 3A 11.4.4: bits 7:0, 9, 10 (no x2APIC here) and
-		 * those above MAXPHYADDR are reserved; BSP is the CPU's. */
-		if (val & (phys_reserved() | 0x2ff | APIC_BASE_EXTD))
+		/* SDM Vol. 3A 11.4.4: bits 7:0, 9 and those above
+		 * MAXPHYADDR are reserved, 10 (x2APIC) too without the
+		 * in-kernel APIC; BSP is the CPU's. */
+		if (val & (phys_reserved() | 0x2ff |
+			   (vcpu->apic ? 0 : VAPIC_BASE_EXTD)))
 			return -EINVAL;
-		m->apic_base = (val & ~APIC_BASE_BSP) |
-			       (m->apic_base & APIC_BASE_BSP);
+		if (vcpu->apic)
+			return vmm_lapic_set_base(vcpu, val, false);
+		m->apic_base = (val & ~VAPIC_BASE_BSP) |
+			       (m->apic_base & VAPIC_BASE_BSP);
+		return 0;
+	case MSR_IA32_TSC_DEADLINE:
+		if (!vmm_lapic_has_tsc_deadline(vcpu))
+			return -ENOENT;
+		vmm_lapic_set_tsc_deadline(vcpu, val);
 		return 0;
 	case MSR_IA32_MISC_ENABLE:
 		if ((val ^ m->misc_enable) & ~MISC_ENABLE_FAST_STRING)
@@ -424,6 +440,8 @@ int vmm_msr_set(struct vmm_vcpu *vcpu, u32 msr, u64 val)
 		m->mtrr_fixed[i] = val;
 		return 0;
 	}
+	if (msr >= MSR_X2APIC_FIRST && msr <= MSR_X2APIC_LAST)
+		return vmm_lapic_msr_set(vcpu, msr, val);
 	return -ENOENT;
 }
 

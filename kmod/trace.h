@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * trace.h - tracepoints of vmm.ko: vmm:vmm_entry before each guest entry,
- * vmm:vmm_exit after each exit (the backend's raw exit code and info).
+ * vmm:vmm_exit after each exit (the backend's raw exit code and info),
+ * and the local APIC's: vmm:vmm_apic_ipi (an ICR write), vmm:vmm_apic_msi
+ * (VMM_SIGNAL_MSI), vmm:vmm_apic_irq_inject (a vector handed to a vCPU).
  *
  *   echo 1 > /sys/kernel/tracing/events/vmm/enable
  *   cat /sys/kernel/tracing/trace_pipe
@@ -57,6 +59,71 @@ TRACE_EVENT(vmm_exit,
 	TP_printk("vcpu %u %s exit 0x%llx rip 0x%llx info1 0x%llx info2 0x%llx",
 		  __entry->vcpu_id, __entry->isa, __entry->code, __entry->rip,
 		  __entry->info1, __entry->info2)
+);
+
+/* An IPI: a write to the ICR of vCPU src's local APIC (lapic_irq.c). */
+TRACE_EVENT(vmm_apic_ipi,
+	TP_PROTO(u32 src, u32 dest, u8 vector, u8 mode, u8 shorthand),
+	TP_ARGS(src, dest, vector, mode, shorthand),
+
+	TP_STRUCT__entry(
+		__field(u32, src)
+		__field(u32, dest)
+		__field(u8, vector)
+		__field(u8, mode)
+		__field(u8, shorthand)
+	),
+
+	TP_fast_assign(
+		__entry->src = src;
+		__entry->dest = dest;
+		__entry->vector = vector;
+		__entry->mode = mode;
+		__entry->shorthand = shorthand;
+	),
+
+	TP_printk("vcpu %u -> dest 0x%x vector 0x%x mode %u shorthand %u",
+		  __entry->src, __entry->dest, __entry->vector, __entry->mode,
+		  __entry->shorthand)
+);
+
+/* VMM_SIGNAL_MSI: a message from a userspace device. */
+TRACE_EVENT(vmm_apic_msi,
+	TP_PROTO(u32 address_lo, u32 address_hi, u32 data),
+	TP_ARGS(address_lo, address_hi, data),
+
+	TP_STRUCT__entry(
+		__field(u32, address_lo)
+		__field(u32, address_hi)
+		__field(u32, data)
+	),
+
+	TP_fast_assign(
+		__entry->address_lo = address_lo;
+		__entry->address_hi = address_hi;
+		__entry->data = data;
+	),
+
+	TP_printk("address 0x%x%08x data 0x%x", __entry->address_hi,
+		  __entry->address_lo, __entry->data)
+);
+
+/* The local APIC hands 'vector' to the vCPU (IRR -> ISR, injected). */
+TRACE_EVENT(vmm_apic_irq_inject,
+	TP_PROTO(u32 vcpu_id, u8 vector),
+	TP_ARGS(vcpu_id, vector),
+
+	TP_STRUCT__entry(
+		__field(u32, vcpu_id)
+		__field(u8, vector)
+	),
+
+	TP_fast_assign(
+		__entry->vcpu_id = vcpu_id;
+		__entry->vector = vector;
+	),
+
+	TP_printk("vcpu %u vector 0x%x", __entry->vcpu_id, __entry->vector)
 );
 
 #endif /* VMM_TRACE_H */

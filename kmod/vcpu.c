@@ -8,6 +8,8 @@
  *   complete the previous exit (I/O IN, MMIO read)   -> emulate.c
  *   immediate_exit?                                  -> -EINTR
  *   loop:
+ *     (VMM_CAP_LAPIC) requests from other vCPUs (INIT, SIPI, NMI);
+ *     halted or waiting for SIPI? sleep until woken  -> vmm_vcpu_wait()
  *     signal pending?          -> VMM_EXIT_INTR, -EINTR
  *     need_resched()?          -> cond_resched() (preempt notifiers
  *                                 reload per-CPU state if we move)
@@ -24,6 +26,8 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
+#include <linux/pid.h>
+#include <linux/rcupdate.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -32,6 +36,7 @@
 #include <asm/special_insns.h>
 
 #include "vmm.h"
+#include "lapic.h"
 
 #define CREATE_TRACE_POINTS
 #include "trace.h"
@@ -46,6 +51,7 @@ static void vmm_sched_in(struct preempt_notifier *pn, int cpu)
 {
 	struct vmm_vcpu *vcpu = pn_to_vcpu(pn);
 
+	WRITE_ONCE(vcpu->preempted, false);
 	vcpu->cpu = cpu;
 	vmm_ops->vcpu_load(vcpu, cpu);
 	vmm_msr_load(vcpu);
@@ -56,6 +62,10 @@ static void vmm_sched_out(struct preempt_notifier *pn,
 {
 	struct vmm_vcpu *vcpu = pn_to_vcpu(pn);
 
+	/* Still runnable: preempted, a candidate for a directed yield
+	 * (hypercall.c); not when it goes to sleep (HLT). */
+	if (task_is_running(current))
+		WRITE_ONCE(vcpu->preempted, true);
 	vmm_msr_put(vcpu);
 	vmm_ops->vcpu_put(vcpu);
 	vcpu->cpu = -1;
@@ -102,6 +112,121 @@ void vmm_make_all_vcpus_request(struct vmm_vm *vm, int req)
 }
 
 /*
+ * Make a vCPU look at what another thread left for it (an IRR bit, a
+ * request): wake it if it sleeps (HLT, wait-for-SIPI), or, if it is in
+ * guest mode on another CPU, send that CPU a reschedule IPI, which
+ * forces a #VMEXIT; the vCPU then sees the bit before its next entry.
+ * The caller has set the bit; the full barrier here orders it before
+ * the read of mode, against the smp_store_mb() of mode in
+ * vmm_vcpu_enter() followed by its read of the bits: either the vCPU
+ * sees the bit or we see it in guest mode.  Any context, hard
+ * interrupts included (the APIC timer): smp_send_reschedule() does not
+ * wait, unlike smp_call_function_single().
+ */
+void vmm_vcpu_kick(struct vmm_vcpu *vcpu)
+{
+	int cpu, me;
+
+	smp_mb();
+	wake_up_interruptible(&vcpu->wq);
+	me = get_cpu();
+	cpu = READ_ONCE(vcpu->cpu);
+	if (READ_ONCE(vcpu->mode) == VMM_IN_GUEST && cpu >= 0 && cpu != me &&
+	    cpu_online(cpu))
+		smp_send_reschedule(cpu);
+	put_cpu();
+}
+
+/*
+ * Reset (init false: power-up, at creation) or INIT (init true: from
+ * another APIC) of the architectural state, SDM Vol. 3A 9.1.1 and
+ * Table 9-1: general registers 0 but EDX (the CPUID signature), real
+ * mode at F000:FFF0, x87/SSE state as FNINIT left it.  INIT keeps the
+ * MSRs (TSC, MTRRs, APIC base), the backend's reset is the same for
+ * both.
+ */
+void vmm_vcpu_reset(struct vmm_vcpu *vcpu, bool init)
+{
+	u32 eax, ebx, ecx, edx;
+
+	memset(vcpu->regs, 0, sizeof(vcpu->regs));
+	vmm_fpu_reset(vcpu);
+	vcpu->rip = 0xfff0;
+	vcpu->rflags = VMM_RFLAGS_FIXED;
+	vmm_cpuid_lookup(vcpu, 1, 0, &eax, &ebx, &ecx, &edx);
+	vcpu->regs[VMM_RDX] = eax;
+	if (!init)
+		vmm_msr_reset(vcpu);
+	vmm_dr_reset(vcpu);
+	vmm_ops->vcpu_reset(vcpu);
+	vmm_events_reset(vcpu);
+	vcpu->pending.kind = VMM_PENDING_NONE;
+	if (vcpu->apic)
+		vmm_lapic_reset(vcpu, init);
+}
+
+/*
+ * VMM_CAP_LAPIC: before an entry, do what other vCPUs asked (INIT, SIPI,
+ * NMI), then sleep while the vCPU is halted with nothing to wake it, or
+ * waits for a SIPI.  The sleep is interruptible: a signal returns
+ * -EINTR and leaves mp_state as it is, so the next VMM_RUN sleeps
+ * again.  Wakers: vmm_vcpu_kick(), after setting their bit; the bits
+ * are looked at after prepare_to_wait() has set the task state, so a
+ * wake-up between the look and schedule() is not lost.
+ */
+static bool vmm_vcpu_runnable(struct vmm_vcpu *vcpu)
+{
+	if (vcpu->mp_state == VMM_MP_HALTED && vmm_events_can_wake(vcpu))
+		vcpu->mp_state = VMM_MP_RUNNABLE;
+	return vcpu->mp_state == VMM_MP_RUNNABLE;
+}
+
+static bool vmm_vcpu_has_request(struct vmm_vcpu *vcpu)
+{
+	return READ_ONCE(vcpu->requests) &
+	       (BIT(VMM_REQ_NMI) | BIT(VMM_REQ_INIT) | BIT(VMM_REQ_SIPI));
+}
+
+static int vmm_vcpu_wait(struct vmm_vcpu *vcpu)
+{
+	DEFINE_WAIT(wait);
+
+	for (;;) {
+		vmm_lapic_process_requests(vcpu);
+		if (vmm_vcpu_runnable(vcpu))
+			return 0;
+		if (signal_pending(current))
+			return -EINTR;
+		prepare_to_wait(&vcpu->wq, &wait, TASK_INTERRUPTIBLE);
+		if (!vmm_vcpu_has_request(vcpu) && !vmm_vcpu_runnable(vcpu) &&
+		    !signal_pending(current))
+			schedule();
+		finish_wait(&vcpu->wq, &wait);
+	}
+}
+
+/*
+ * Remember the thread that runs this vCPU, for directed yields from
+ * other vCPUs (hypercall.c): as KVM does, a struct pid reference,
+ * swapped under RCU when another thread takes over.
+ */
+static void vmm_vcpu_set_pid(struct vmm_vcpu *vcpu)
+{
+	struct pid *old, *new;
+
+	if (rcu_access_pointer(vcpu->pid) == task_pid(current))
+		return;
+	new = get_task_pid(current, PIDTYPE_PID);
+	old = rcu_dereference_protected(vcpu->pid,
+					lockdep_is_held(&vcpu->lock));
+	rcu_assign_pointer(vcpu->pid, new);
+	if (old) {
+		synchronize_rcu();
+		put_pid(old);
+	}
+}
+
+/*
  * VMM_SET_SREGS: refuse a state the architecture (and so VMRUN's or
  * VM entry's consistency checks) would refuse, so that a bad argument is
  * -EINVAL here and not a failed entry.  The backend gives its own segment
@@ -139,9 +264,12 @@ int vmm_check_sregs(const struct vmm_sregs *s,
 		return -EINVAL;
 	if (s->cr8 > 15)
 		return -EINVAL;
-	/* APIC base: address, BSP (bit 8) and enable (bit 11); no x2APIC. */
+	/* APIC base: address, BSP (bit 8), x2APIC (bit 10, only with
+	 * bit 11: SDM Vol. 3A 11.12.5) and enable (bit 11). */
 	if (s->apic_base & ~(GENMASK_ULL(boot_cpu_data.x86_phys_bits - 1, 12) |
-			     BIT_ULL(8) | BIT_ULL(11)))
+			     BIT_ULL(8) | BIT_ULL(10) | BIT_ULL(11)))
+		return -EINVAL;
+	if ((s->apic_base & (BIT_ULL(10) | BIT_ULL(11))) == BIT_ULL(10))
 		return -EINVAL;
 	return 0;
 }
@@ -222,6 +350,7 @@ static int vmm_vcpu_run(struct vmm_vcpu *vcpu)
 		r = -EINTR;
 		goto out;
 	}
+	vmm_vcpu_set_pid(vcpu);
 
 	preempt_disable();
 	vcpu->cpu = smp_processor_id();
@@ -231,6 +360,11 @@ static int vmm_vcpu_run(struct vmm_vcpu *vcpu)
 	preempt_enable();
 
 	for (;;) {
+		if (vcpu->apic && vmm_vcpu_wait(vcpu)) {
+			run->exit_reason = VMM_EXIT_INTR;
+			r = -EINTR;
+			break;
+		}
 		if (signal_pending(current)) {
 			run->exit_reason = VMM_EXIT_INTR;
 			r = -EINTR;
@@ -321,6 +455,8 @@ static long vmm_vcpu_ioctl(struct file *filp, unsigned int cmd,
 	struct vmm_regs regs;
 	struct vmm_events events;
 	struct vmm_event event;
+	struct vmm_lapic_state *lapic;
+	struct vmm_mp_state mp;
 	long r;
 
 	if (current->mm != vcpu->vm->mm)
@@ -367,6 +503,47 @@ static long vmm_vcpu_ioctl(struct file *filp, unsigned int cmd,
 	case VMM_GET_EVENTS:
 		vmm_get_events(vcpu, &events);
 		r = copy_to_user(argp, &events, sizeof(events)) ? -EFAULT : 0;
+		break;
+	case VMM_GET_LAPIC:
+		r = -ENOMEM;
+		lapic = kmalloc(sizeof(*lapic), GFP_KERNEL);
+		if (!lapic)
+			break;
+		r = vmm_lapic_get_state(vcpu, lapic);
+		if (!r && copy_to_user(argp, lapic, sizeof(*lapic)))
+			r = -EFAULT;
+		kfree(lapic);
+		break;
+	case VMM_SET_LAPIC:
+		lapic = memdup_user(argp, sizeof(*lapic));
+		if (IS_ERR(lapic)) {
+			r = PTR_ERR(lapic);
+			break;
+		}
+		r = vmm_lapic_set_state(vcpu, lapic);
+		kfree(lapic);
+		break;
+	case VMM_GET_MP_STATE:
+		r = -ENXIO;
+		if (!vcpu->apic)
+			break;
+		memset(&mp, 0, sizeof(mp));
+		mp.state = vcpu->mp_state;
+		r = copy_to_user(argp, &mp, sizeof(mp)) ? -EFAULT : 0;
+		break;
+	case VMM_SET_MP_STATE:
+		r = -EFAULT;
+		if (copy_from_user(&mp, argp, sizeof(mp)))
+			break;
+		r = -ENXIO;
+		if (!vcpu->apic)
+			break;
+		r = -EINVAL;
+		if (mp.flags || mp.reserved[0] || mp.reserved[1] ||
+		    mp.state > VMM_MP_HALTED)
+			break;
+		vcpu->mp_state = mp.state;
+		r = 0;
 		break;
 	default:
 		r = -ENOTTY;
@@ -418,6 +595,8 @@ void vmm_vcpu_destroy(struct vmm_vcpu *vcpu)
 {
 	int i;
 
+	vmm_lapic_free(vcpu);		/* its timer first */
+	put_pid(rcu_dereference_protected(vcpu->pid, 1));
 	vmm_ops->vcpu_free(vcpu);
 	vmm_mmu_free_cache(vcpu);
 	vmm_fpu_free(vcpu);
@@ -430,7 +609,6 @@ void vmm_vcpu_destroy(struct vmm_vcpu *vcpu)
 int vmm_vcpu_create(struct vmm_vm *vm, unsigned long id)
 {
 	struct vmm_vcpu *vcpu;
-	u32 eax, ebx, ecx, edx;
 	int i, r;
 
 	if (id >= VMM_MAX_VCPUS)
@@ -443,6 +621,7 @@ int vmm_vcpu_create(struct vmm_vm *vm, unsigned long id)
 	vcpu->id = id;
 	vcpu->cpu = -1;
 	mutex_init(&vcpu->lock);
+	init_waitqueue_head(&vcpu->wq);
 	preempt_notifier_init(&vcpu->pn, &vmm_preempt_ops);
 	for (i = 0; i < VMM_RUN_PAGES; i++) {
 		vcpu->run_pages[i] = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
@@ -461,15 +640,23 @@ int vmm_vcpu_create(struct vmm_vm *vm, unsigned long id)
 	if (r)
 		goto err_free;
 
-	/* Reset state (SDM Vol. 3A 9.1.1): EDX holds the CPUID signature. */
-	vmm_fpu_reset(vcpu);
-	vcpu->rip = 0xfff0;
-	vcpu->rflags = VMM_RFLAGS_FIXED;
-	vmm_cpuid_lookup(vcpu, 1, 0, &eax, &ebx, &ecx, &edx);
-	vcpu->regs[VMM_RDX] = eax;
-	vmm_msr_reset(vcpu);
-	vmm_dr_reset(vcpu);
-	vmm_ops->vcpu_reset(vcpu);
+	mutex_lock(&vm->lock);
+	if (vm->vcpus[id]) {
+		r = -EEXIST;
+		goto err_unlock;
+	}
+	/* vm->lapic cannot change once a vCPU exists (hypercall.c). */
+	if (vm->lapic) {
+		r = vmm_lapic_create(vcpu);
+		if (r)
+			goto err_unlock;
+		/* The APs wait for INIT/SIPI from the BSP (SDM Vol. 3A 9.4). */
+		vcpu->mp_state = id ? VMM_MP_WAIT_SIPI : VMM_MP_RUNNABLE;
+	}
+	mutex_unlock(&vm->lock);
+	/* Power-up state (SDM Vol. 3A 9.1.1); the CPUID lookup in it takes
+	 * vm->lock. */
+	vmm_vcpu_reset(vcpu, false);
 
 	mutex_lock(&vm->lock);
 	if (vm->vcpus[id]) {
@@ -486,6 +673,8 @@ int vmm_vcpu_create(struct vmm_vm *vm, unsigned long id)
 		spin_lock(&vm->mmu_lock);	/* vs. the notifier's loop */
 		WRITE_ONCE(vm->vcpus[id], NULL);
 		spin_unlock(&vm->mmu_lock);
+		/* APIC senders walk vm->vcpus[] under RCU (lapic_irq.c). */
+		synchronize_rcu();
 		goto err_unlock;
 	}
 	mutex_unlock(&vm->lock);
@@ -493,6 +682,7 @@ int vmm_vcpu_create(struct vmm_vm *vm, unsigned long id)
 
 err_unlock:
 	mutex_unlock(&vm->lock);
+	vmm_lapic_free(vcpu);
 	vmm_ops->vcpu_free(vcpu);
 err_free:
 	vmm_fpu_free(vcpu);

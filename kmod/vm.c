@@ -20,6 +20,7 @@
 #include <linux/uaccess.h>
 
 #include "vmm.h"
+#include "lapic.h"
 
 static LIST_HEAD(vmm_vm_list);
 static DEFINE_SPINLOCK(vmm_vm_list_lock);
@@ -76,6 +77,7 @@ static long vmm_vm_ioctl(struct file *filp, unsigned int cmd,
 	struct vmm_memory_slot slot;
 	struct vmm_cpuid cpuid;
 	struct vmm_enable_cap cap;
+	struct vmm_msi msi;
 	long r;
 
 	/* The guest's memory is this process's memory (abi.md). */
@@ -105,6 +107,10 @@ static long vmm_vm_ioctl(struct file *filp, unsigned int cmd,
 		if (copy_from_user(&cap, argp, sizeof(cap)))
 			return -EFAULT;
 		return vmm_vm_enable_cap(vm, &cap);
+	case VMM_SIGNAL_MSI:
+		if (copy_from_user(&msi, argp, sizeof(msi)))
+			return -EFAULT;
+		return vmm_lapic_signal_msi(vm, &msi);
 	default:
 		return -ENOTTY;
 	}

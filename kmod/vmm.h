@@ -23,6 +23,7 @@
 #include <linux/cpumask.h>
 #include <linux/list.h>
 #include <linux/bits.h>
+#include <linux/wait.h>
 #include <asm/fpu/types.h>
 
 #include "../uapi/vmm.h"
@@ -88,6 +89,13 @@ struct vmm_vm {
 	/* VMM_CAP_HYPERCALL_EXIT (hypercall.c): READ_ONCE by vCPUs. */
 	bool hc_enabled;
 	u64 hc_exit_mask;
+
+	/*
+	 * VMM_CAP_LAPIC: set under lock before the first vCPU exists, then
+	 * never changes, so every vCPU has a local APIC or none does.
+	 */
+	bool lapic;
+	u32 last_boosted;		/* directed yield: where to start */
 };
 
 enum vmm_vcpu_mode {
@@ -97,6 +105,9 @@ enum vmm_vcpu_mode {
 
 /* Requests to a vCPU, bits of vcpu->requests. */
 #define VMM_REQ_TLB_FLUSH	0	/* nested page table entries dropped */
+#define VMM_REQ_NMI		1	/* an NMI from an APIC (lapic_irq.c) */
+#define VMM_REQ_INIT		2	/* an INIT IPI */
+#define VMM_REQ_SIPI		3	/* a start-up IPI, vector in sipi_vector */
 
 /* Work left from the last exit to userspace, done by the next VMM_RUN. */
 enum vmm_pending_kind {
@@ -207,6 +218,20 @@ struct vmm_vcpu {
 
 	u64 stat_exits;
 	void *arch;			/* backend's per-vCPU data */
+
+	/*
+	 * VMM_CAP_LAPIC (lapic*.c): the local APIC, what the vCPU waits
+	 * for (VMM_MP_*, owner only), and where it sleeps meanwhile
+	 * (HLT, wait-for-SIPI; woken by vmm_vcpu_kick()).
+	 */
+	struct vmm_lapic *apic;
+	u32 mp_state;
+	wait_queue_head_t wq;
+	u8 sipi_vector;			/* WRITE_ONCE before VMM_REQ_SIPI */
+	/* Directed yield (hypercall.c): the VMM_RUN thread, and whether it
+	 * lost its CPU while still runnable. */
+	struct pid __rcu *pid;
+	bool preempted;
 
 	/*
 	 * Guest debug registers (debugreg.c).  Every MOV DR exits; DR0-3
@@ -327,6 +352,8 @@ void vmm_vm_list_init(void);
 
 /* vcpu.c */
 int vmm_vcpu_create(struct vmm_vm *vm, unsigned long id);
+void vmm_vcpu_reset(struct vmm_vcpu *vcpu, bool init);
+void vmm_vcpu_kick(struct vmm_vcpu *vcpu);
 void vmm_vcpu_destroy(struct vmm_vcpu *vcpu);
 void vmm_make_all_vcpus_request(struct vmm_vm *vm, int req);
 int vmm_check_sregs(const struct vmm_sregs *s,
@@ -351,6 +378,7 @@ int vmm_cpuid_get(struct vmm_vm *vm, struct vmm_cpuid *c);
 void vmm_cpuid_lookup(struct vmm_vcpu *vcpu, u32 func, u32 index,
 		      u32 *eax, u32 *ebx, u32 *ecx, u32 *edx);
 int vmm_cpuid_exit(struct vmm_vcpu *vcpu);
+void vmm_cpuid_enable_lapic(struct vmm_vm *vm);
 /* Register numbers for vmm_cpuid_has(). */
 enum { VMM_CPUID_EAX, VMM_CPUID_EBX, VMM_CPUID_ECX, VMM_CPUID_EDX };
 bool vmm_cpuid_has(struct vmm_vcpu *vcpu, u32 func, u32 index, int reg,
@@ -394,6 +422,11 @@ int vmm_complete_pending(struct vmm_vcpu *vcpu);
 int vmm_internal_error(struct vmm_vcpu *vcpu, u32 suberror, u64 data0);
 unsigned int vmm_fetch_insn(struct vmm_vcpu *vcpu, u8 *buf);
 
+/* lapic.c, for the backends: CR8 is the TPR's class (SDM Vol. 3A
+ * 11.8.6.1) when the vCPU has an in-kernel local APIC. */
+u8 vmm_lapic_get_cr8(struct vmm_vcpu *vcpu);
+void vmm_lapic_set_cr8(struct vmm_vcpu *vcpu, u8 cr8);
+
 /* hypercall.c: VMM_ENABLE_CAP, VMCALL/VMMCALL, and the simpler exits */
 int vmm_vm_enable_cap(struct vmm_vm *vm, const struct vmm_enable_cap *cap);
 bool vmm_hypercall_enabled(struct vmm_vcpu *vcpu);
@@ -427,6 +460,8 @@ void vmm_events_after_exit(struct vmm_vcpu *vcpu);
 bool vmm_events_irq_window_exit(struct vmm_vcpu *vcpu);
 int vmm_events_window_open(struct vmm_vcpu *vcpu);
 int vmm_events_hlt(struct vmm_vcpu *vcpu);
+bool vmm_events_can_wake(struct vmm_vcpu *vcpu);
+void vmm_events_reset(struct vmm_vcpu *vcpu);
 bool vmm_events_delivering(struct vmm_vcpu *vcpu);
 int vmm_events_delivery_error(struct vmm_vcpu *vcpu, u64 addr);
 u32 vmm_events_run_flags(struct vmm_vcpu *vcpu);

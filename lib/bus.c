@@ -3,8 +3,15 @@
  * bus.c - the port-I/O and MMIO range registry: one array per address
  * space, sorted by base, searched by bisection.  A PC has a few dozen
  * ranges, registered at start-up; lookups are what must be fast.
+ *
+ * Several vCPU threads dispatch into one bus.  The bus lock serializes
+ * the device accesses (device models keep their state unlocked, and a
+ * 16550 or fw_cfg has no business being accessed twice at once); the
+ * request lock, a leaf taken with or without the bus lock, guards the
+ * exit and event requests that devices raise from their handlers.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +30,8 @@ struct vmm_bus_space_tab {
 };
 
 struct vmm_bus {
+	pthread_mutex_t lock;		/* the ranges and every device access */
+	pthread_mutex_t req_lock;	/* exit_* and event_* below */
 	struct vmm_bus_space_tab space[VMM_BUS_NR_SPACES];
 	bool exit_requested;
 	uint32_t exit_code;
@@ -33,8 +42,16 @@ struct vmm_bus {
 
 int vmm_bus_create(struct vmm_bus **out)
 {
-	*out = calloc(1, sizeof(**out));
-	return *out ? 0 : -ENOMEM;
+	struct vmm_bus *bus;
+
+	*out = NULL;
+	bus = calloc(1, sizeof(*bus));
+	if (!bus)
+		return -ENOMEM;
+	pthread_mutex_init(&bus->lock, NULL);
+	pthread_mutex_init(&bus->req_lock, NULL);
+	*out = bus;
+	return 0;
 }
 
 void vmm_bus_destroy(struct vmm_bus *bus)
@@ -45,6 +62,8 @@ void vmm_bus_destroy(struct vmm_bus *bus)
 		return;
 	for (i = 0; i < VMM_BUS_NR_SPACES; i++)
 		free(bus->space[i].r);
+	pthread_mutex_destroy(&bus->req_lock);
+	pthread_mutex_destroy(&bus->lock);
 	free(bus);
 }
 
@@ -78,8 +97,9 @@ static struct vmm_bus_range *find(const struct vmm_bus_space_tab *t,
 	return addr - r->base < r->len ? r : NULL;
 }
 
-int vmm_bus_register(struct vmm_bus *bus, enum vmm_bus_space space,
-		     uint64_t base, uint64_t len, vmm_bus_fn fn, void *opaque)
+static int bus_register(struct vmm_bus *bus, enum vmm_bus_space space,
+			uint64_t base, uint64_t len, vmm_bus_fn fn,
+			void *opaque)
 {
 	struct vmm_bus_space_tab *t;
 	unsigned int i;
@@ -113,8 +133,19 @@ int vmm_bus_register(struct vmm_bus *bus, enum vmm_bus_space space,
 	return 0;
 }
 
-int vmm_bus_unregister(struct vmm_bus *bus, enum vmm_bus_space space,
-		       uint64_t base)
+int vmm_bus_register(struct vmm_bus *bus, enum vmm_bus_space space,
+		     uint64_t base, uint64_t len, vmm_bus_fn fn, void *opaque)
+{
+	int ret;
+
+	pthread_mutex_lock(&bus->lock);
+	ret = bus_register(bus, space, base, len, fn, opaque);
+	pthread_mutex_unlock(&bus->lock);
+	return ret;
+}
+
+static int bus_unregister(struct vmm_bus *bus, enum vmm_bus_space space,
+			  uint64_t base)
 {
 	struct vmm_bus_space_tab *t;
 	unsigned int i;
@@ -131,6 +162,17 @@ int vmm_bus_unregister(struct vmm_bus *bus, enum vmm_bus_space space,
 	return 0;
 }
 
+int vmm_bus_unregister(struct vmm_bus *bus, enum vmm_bus_space space,
+		       uint64_t base)
+{
+	int ret;
+
+	pthread_mutex_lock(&bus->lock);
+	ret = bus_unregister(bus, space, base);
+	pthread_mutex_unlock(&bus->lock);
+	return ret;
+}
+
 int vmm_bus_access(struct vmm_bus *bus, enum vmm_bus_space space,
 		   uint64_t addr, void *data, unsigned int len, bool is_write)
 {
@@ -138,14 +180,17 @@ int vmm_bus_access(struct vmm_bus *bus, enum vmm_bus_space space,
 
 	if ((unsigned int)space >= VMM_BUS_NR_SPACES || !len || len > 8)
 		return -EINVAL;
+	pthread_mutex_lock(&bus->lock);
 	r = find(&bus->space[space], addr);
 	/* The whole access must be inside one device's range. */
 	if (!r || len > r->len - (addr - r->base)) {
+		pthread_mutex_unlock(&bus->lock);
 		if (!is_write)
 			memset(data, 0xff, len);
 		return -ENOENT;
 	}
 	r->fn(r->opaque, addr - r->base, data, len, is_write);
+	pthread_mutex_unlock(&bus->lock);
 	return 0;
 }
 
@@ -171,37 +216,54 @@ void vmm_bus_put(void *data, unsigned int len, uint64_t val)
 void vmm_bus_request_exit(struct vmm_bus *bus, uint32_t code)
 {
 	/* The first request wins: it is what the guest said first. */
-	if (bus->exit_requested)
-		return;
-	bus->exit_requested = true;
-	bus->exit_code = code;
+	pthread_mutex_lock(&bus->req_lock);
+	if (!bus->exit_requested) {
+		bus->exit_requested = true;
+		bus->exit_code = code;
+	}
+	pthread_mutex_unlock(&bus->req_lock);
 }
 
-bool vmm_bus_exit_requested(const struct vmm_bus *bus, uint32_t *code)
+bool vmm_bus_exit_requested(struct vmm_bus *bus, uint32_t *code)
 {
-	if (bus->exit_requested && code)
+	bool ret;
+
+	pthread_mutex_lock(&bus->req_lock);
+	ret = bus->exit_requested;
+	if (ret && code)
 		*code = bus->exit_code;
-	return bus->exit_requested;
+	pthread_mutex_unlock(&bus->req_lock);
+	return ret;
 }
 
 int vmm_bus_request_event(struct vmm_bus *bus, const struct vmm_event *ev,
 			  int *result)
 {
-	if (bus->event_requested)
-		return -EBUSY;
-	bus->event = *ev;
-	bus->event_result = result;
-	bus->event_requested = true;
-	return 0;
+	int ret = -EBUSY;
+
+	pthread_mutex_lock(&bus->req_lock);
+	if (!bus->event_requested) {
+		bus->event = *ev;
+		bus->event_result = result;
+		bus->event_requested = true;
+		ret = 0;
+	}
+	pthread_mutex_unlock(&bus->req_lock);
+	return ret;
 }
 
 bool vmm_bus_take_event(struct vmm_bus *bus, struct vmm_event *ev,
 			int **result)
 {
-	if (!bus->event_requested)
-		return false;
-	*ev = bus->event;
-	*result = bus->event_result;
-	bus->event_requested = false;
-	return true;
+	bool ret;
+
+	pthread_mutex_lock(&bus->req_lock);
+	ret = bus->event_requested;
+	if (ret) {
+		*ev = bus->event;
+		*result = bus->event_result;
+		bus->event_requested = false;
+	}
+	pthread_mutex_unlock(&bus->req_lock);
+	return ret;
 }

@@ -7,6 +7,11 @@
  *
  * The bus also carries the VM's exit request: a device such as the exit
  * port asks the machine to stop, and the run loop returns to its caller.
+ *
+ * Every function may be called from any vCPU thread: device handlers run
+ * one at a time, under the bus lock (so a handler must not call
+ * vmm_bus_access, vmm_bus_register or vmm_bus_unregister), and may call
+ * the request functions below.
  */
 #ifndef VMM_BUS_H
 #define VMM_BUS_H
@@ -57,13 +62,14 @@ void vmm_bus_put(void *data, unsigned int len, uint64_t val);
 /* A device asks the VM to end with this process exit status. */
 void vmm_bus_request_exit(struct vmm_bus *bus, uint32_t code);
 /* True (and *code set) once some device asked. */
-bool vmm_bus_exit_requested(const struct vmm_bus *bus, uint32_t *code);
+bool vmm_bus_exit_requested(struct vmm_bus *bus, uint32_t *code);
 
 /*
  * A device asks for an event in the vCPU (an interrupt line, a test
  * device): the run loop passes it to VMM_QUEUE_EVENT before its next
  * VMM_RUN and stores the outcome (0 or -errno) in *result, which must
  * stay valid until then.  One request at a time: -EBUSY while one waits.
+ * With several vCPUs, whichever vCPU enters the guest next takes it.
  */
 int vmm_bus_request_event(struct vmm_bus *bus, const struct vmm_event *ev,
 			  int *result);

@@ -12,6 +12,7 @@
 #ifndef LIBVMM_H
 #define LIBVMM_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -105,6 +106,17 @@ int vmm_vm_enable_cap(struct vmm_vm *vm, const struct vmm_enable_cap *cap);
  * kernel.  Without it, VMCALL/VMMCALL raise #UD in the guest.
  */
 int vmm_vm_enable_hypercall_exit(struct vmm_vm *vm, uint64_t mask);
+/*
+ * VMM_CAP_LAPIC: in-kernel local APICs for every vCPU created after it
+ * (-EBUSY once a vCPU exists).  vCPU 0 then starts as the BSP, the others
+ * wait for INIT/SIPI inside VMM_RUN, and HLT sleeps in the kernel.
+ */
+int vmm_vm_enable_lapic(struct vmm_vm *vm);
+/*
+ * VMM_SIGNAL_MSI, from any thread: the number of local APICs that took
+ * the message (>= 0), -ENXIO without VMM_CAP_LAPIC, -EINVAL.
+ */
+int vmm_vm_signal_msi(struct vmm_vm *vm, const struct vmm_msi *msi);
 
 /* ---- a vCPU (vcpu.c) ---- */
 
@@ -122,6 +134,12 @@ int vmm_vcpu_set_sregs(struct vmm_vcpu *vcpu, const struct vmm_sregs *sregs);
  */
 int vmm_vcpu_queue_event(struct vmm_vcpu *vcpu, const struct vmm_event *ev);
 int vmm_vcpu_get_events(struct vmm_vcpu *vcpu, struct vmm_events *evs);
+/* The local APIC's registers and the wait state (VMM_CAP_LAPIC). */
+int vmm_vcpu_get_lapic(struct vmm_vcpu *vcpu, struct vmm_lapic_state *s);
+int vmm_vcpu_set_lapic(struct vmm_vcpu *vcpu, const struct vmm_lapic_state *s);
+int vmm_vcpu_get_mp_state(struct vmm_vcpu *vcpu, struct vmm_mp_state *mp);
+int vmm_vcpu_set_mp_state(struct vmm_vcpu *vcpu,
+			  const struct vmm_mp_state *mp);
 /* One VMM_RUN: 0 when run area says why, -EINTR on a signal, -errno. */
 int vmm_vcpu_run(struct vmm_vcpu *vcpu);
 /* The shared run area (mmap of the vCPU fd) and its size in bytes. */
@@ -183,6 +201,56 @@ int vmm_vcpu_run_loop(struct vmm_vcpu *vcpu, struct vmm_bus *bus,
 		      struct vmm_exit_status *st);
 /* "halt", "exit-request", ... for messages and JSON. */
 const char *vmm_stop_reason_name(enum vmm_stop_reason reason);
+
+/* ---- a machine: N vCPUs, one thread each (machine.c) ---- */
+
+/*
+ * vCPU i of a machine is vCPU id i of the VM, run by a thread named
+ * "vcpu/i" in its own vmm_vcpu_run_loop(); every thread dispatches into
+ * the same bus.  More than one vCPU needs VMM_CAP_LAPIC (vCPUs 1..N-1
+ * wait for INIT/SIPI), enabled before vmm_machine_create().
+ *
+ * libvmm owns VMM_MACHINE_KICK_SIGNAL while vmm_machine_run() runs: it
+ * installs a handler that does nothing, and sends it to vCPU threads to
+ * make their VMM_RUN return.  The vCPU threads block every other signal.
+ */
+#define VMM_MACHINE_MAX_VCPUS	64
+#define VMM_MACHINE_KICK_SIGNAL	SIGRTMIN
+
+struct vmm_machine;
+
+/* Creates vCPUs 0..nr_vcpus-1 (1..VMM_MACHINE_MAX_VCPUS, else -EINVAL). */
+int vmm_machine_create(struct vmm_vm *vm, struct vmm_bus *bus,
+		       unsigned int nr_vcpus, struct vmm_machine **out);
+/* Destroys the vCPUs too; not while vmm_machine_run() runs. */
+void vmm_machine_destroy(struct vmm_machine *m);
+unsigned int vmm_machine_nr_vcpus(const struct vmm_machine *m);
+/* vCPU i, to set its registers before the run; NULL past the last. */
+struct vmm_vcpu *vmm_machine_vcpu(const struct vmm_machine *m,
+				  unsigned int i);
+/*
+ * Pin vCPU i's thread to host CPU host_cpu (-1: no pinning, the
+ * default), from the next vmm_machine_run(); -EINVAL for a bad index or
+ * CPU number.  A CPU the process may not use makes vmm_machine_run()
+ * fail with -EINVAL.
+ */
+int vmm_machine_set_affinity(struct vmm_machine *m, unsigned int i,
+			     int host_cpu);
+/*
+ * Run every vCPU until the first one stops; the others are then stopped
+ * and all threads joined.  *st is the first stop's status (a
+ * vmm_machine_request_stop() gives VMM_STOP_STOPPED), *index (may be
+ * NULL) the vCPU that stopped first.  Returns 0, or -errno when the
+ * threads could not be started (those that were are stopped and joined).
+ * A machine runs once: stop requests are not forgotten.
+ */
+int vmm_machine_run(struct vmm_machine *m, struct vmm_exit_status *st,
+		    unsigned int *index);
+/*
+ * Stop all vCPUs: async-signal-safe, for the caller's signal handlers
+ * (in the thread that called vmm_machine_run(), or before it).
+ */
+void vmm_machine_request_stop(struct vmm_machine *m);
 
 /*
  * The hypercalls the run loop answers (VMM_EXIT_HYPERCALL; the guest's

@@ -99,6 +99,27 @@ int vmm_vcpu_get_events(struct vmm_vcpu *vcpu, struct vmm_events *evs)
 	return ioctl(vcpu->fd, VMM_GET_EVENTS, evs) < 0 ? -errno : 0;
 }
 
+int vmm_vcpu_get_lapic(struct vmm_vcpu *vcpu, struct vmm_lapic_state *s)
+{
+	return ioctl(vcpu->fd, VMM_GET_LAPIC, s) < 0 ? -errno : 0;
+}
+
+int vmm_vcpu_set_lapic(struct vmm_vcpu *vcpu, const struct vmm_lapic_state *s)
+{
+	return ioctl(vcpu->fd, VMM_SET_LAPIC, s) < 0 ? -errno : 0;
+}
+
+int vmm_vcpu_get_mp_state(struct vmm_vcpu *vcpu, struct vmm_mp_state *mp)
+{
+	return ioctl(vcpu->fd, VMM_GET_MP_STATE, mp) < 0 ? -errno : 0;
+}
+
+int vmm_vcpu_set_mp_state(struct vmm_vcpu *vcpu,
+			  const struct vmm_mp_state *mp)
+{
+	return ioctl(vcpu->fd, VMM_SET_MP_STATE, mp) < 0 ? -errno : 0;
+}
+
 int vmm_vcpu_run(struct vmm_vcpu *vcpu)
 {
 	return ioctl(vcpu->fd, VMM_RUN, 0) < 0 ? -errno : 0;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * vm.c - a VM: its fd, memory slots and CPUID policy.
+ * vm.c - a VM: its fd, memory slots, CPUID policy, capabilities and
+ * interrupt messages (VMM_SIGNAL_MSI).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -142,6 +143,20 @@ int vmm_vm_enable_hypercall_exit(struct vmm_vm *vm, uint64_t mask)
 	};
 
 	return vmm_vm_enable_cap(vm, &cap);
+}
+
+int vmm_vm_enable_lapic(struct vmm_vm *vm)
+{
+	struct vmm_enable_cap cap = { .cap = VMM_CAP_LAPIC };
+
+	return vmm_vm_enable_cap(vm, &cap);
+}
+
+int vmm_vm_signal_msi(struct vmm_vm *vm, const struct vmm_msi *msi)
+{
+	int ret = ioctl(vm->fd, VMM_SIGNAL_MSI, msi);
+
+	return ret < 0 ? -errno : ret;
 }
 
 int vmm_vm_get_cpuid(struct vmm_vm *vm, struct vmm_cpuid_entry *ent,

@@ -431,6 +431,12 @@ static void svm_run(struct vmm_vcpu *vcpu)
 	vmcb->save.dr6 = vcpu->dr.dr6;
 	vmcb->save.dr7 = vcpu->dr.dr7;
 	vmcb->control.clean = 0;	/* APM 15.15: nothing cached */
+	/* With an in-kernel APIC, CR8 reads (from V_TPR, no exit) see its
+	 * TPR (SDM Vol. 3A 11.8.6.1); writes exit (svm_exit_write_cr8). */
+	if (vcpu->apic)
+		vmcb->control.int_ctl = (vmcb->control.int_ctl &
+					 ~SVM_V_TPR_MASK) |
+					vmm_lapic_get_cr8(vcpu);
 
 	/* APM 15.17: GIF = 0 around VMRUN, so a host interrupt or NMI
 	 * becomes a #VMEXIT and is taken after STGI + local_irq_enable. */
@@ -728,7 +734,8 @@ static void svm_get_sregs(struct vmm_vcpu *vcpu, struct vmm_sregs *s)
 	s->cr2 = save->cr2;
 	s->cr3 = save->cr3;
 	s->cr4 = save->cr4;
-	s->cr8 = svm->vmcb->control.int_ctl & SVM_V_TPR_MASK;
+	s->cr8 = vcpu->apic ? vmm_lapic_get_cr8(vcpu) :
+		 svm->vmcb->control.int_ctl & SVM_V_TPR_MASK;
 	s->efer = save->efer & ~SVM_EFER_SVME;	/* the guest's view */
 	s->apic_base = vcpu->msr.apic_base;
 }
@@ -795,6 +802,8 @@ static int svm_set_sregs(struct vmm_vcpu *vcpu, const struct vmm_sregs *s)
 	save->efer = s->efer | SVM_EFER_SVME;
 	svm->vmcb->control.int_ctl =
 		(svm->vmcb->control.int_ctl & ~SVM_V_TPR_MASK) | s->cr8;
+	if (vcpu->apic)
+		vmm_lapic_set_cr8(vcpu, s->cr8);
 	vcpu->msr.apic_base = s->apic_base;
 	/* New paging state: forget translations made under the old one. */
 	svm_flush_tlb(vcpu);

@@ -257,6 +257,8 @@ static int svm_exit_write_cr8(struct vmm_vcpu *vcpu)
 	if (vmcb->save.cpl || val > 15)
 		return svm_raise(vcpu, VMM_EXC_GP);
 	vmcb->control.int_ctl = (vmcb->control.int_ctl & ~SVM_V_TPR_MASK) | val;
+	if (vcpu->apic)		/* CR8 is the APIC's TPR[7:4] */
+		vmm_lapic_set_cr8(vcpu, val);
 	svm_skip_insn(vcpu, len);
 	return 1;
 }

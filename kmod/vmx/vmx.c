@@ -1252,7 +1252,7 @@ static void vmx_get_sregs(struct vmm_vcpu *vcpu, struct vmm_sregs *s)
 	s->cr2 = g->cr2;
 	s->cr3 = g->cr3;
 	s->cr4 = g->cr4;
-	s->cr8 = g->cr8;
+	s->cr8 = vcpu->apic ? vmm_lapic_get_cr8(vcpu) : g->cr8;
 	s->efer = g->efer;
 	s->apic_base = vcpu->msr.apic_base;
 }
@@ -1331,6 +1331,8 @@ static int vmx_set_sregs(struct vmm_vcpu *vcpu, const struct vmm_sregs *s)
 	g->cr3 = s->cr3;
 	g->cr4 = s->cr4;
 	g->cr8 = s->cr8;
+	if (vcpu->apic)
+		vmm_lapic_set_cr8(vcpu, s->cr8);
 	g->efer = s->efer;
 	vmx_fix_system_segs(g);
 	vcpu->msr.apic_base = s->apic_base;

@@ -170,6 +170,8 @@ static int vmx_exit_cr_access(struct vmm_vcpu *vcpu)
 		case 8:
 			if (val > 15)
 				r = -EINVAL;
+			else if (vcpu->apic)	/* the APIC's TPR */
+				vmm_lapic_set_cr8(vcpu, val);
 			else
 				vmx->g.cr8 = val;
 			break;
@@ -183,7 +185,7 @@ static int vmx_exit_cr_access(struct vmm_vcpu *vcpu)
 			*reg = vmx->g.cr3;
 			break;
 		case 8:
-			*reg = vmx->g.cr8;
+			*reg = vcpu->apic ? vmm_lapic_get_cr8(vcpu) : vmx->g.cr8;
 			break;
 		default:
 			goto unknown;

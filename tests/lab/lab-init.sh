@@ -132,12 +132,83 @@ run_one() {
 	echo "$rc $(elapsed "$start")" > "$out.rc"
 }
 
+# cpu_ticks PID: the CPU time of process PID, all its threads, user and
+# system (utime + stime, fields 14 and 15 of /proc/PID/stat), in ticks.
+cpu_ticks() {
+	local stat
+
+	stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+	# Fields after the command name, which is in parentheses and may
+	# hold spaces: state is $1 there, utime $12, stime $13.
+	stat=${stat##*) }
+	# shellcheck disable=SC2086 # split into fields, by design
+	set -- $stat
+	echo $((${12} + ${13}))
+}
+
+# run_measured NAME OUT CMD...: for a test with cpu_max: vmctl runs in the
+# background; once a line of its output matches cpu_from (at once when
+# there is none; at most 'timeout' seconds), its CPU time is sampled at
+# the start and the end of a cpu_window-second window ("TICKS HZ START
+# END" in OUT.cpu), then it is stopped with 'signal'.  OUT.rc as run_one,
+# and OUT.stop: the seconds vmctl took to exit after the signal.
+run_measured() {
+	local t=$1 out=$2 sig=${CFG_SIGNAL[$1]} tmo=${CFG_TIMEOUT[$1]}
+	local from=${CFG_CPU_FROM[$1]} win=${CFG_CPU_WINDOW[$1]}
+	local start pid rc t0 t1 w0 w1 hz killer stop
+	shift 2
+
+	hz=$(getconf CLK_TCK 2>/dev/null || echo 100)
+	: > "$out.cpu"
+	start=$(now)
+	"$@" > "$out" 2>&1 < /dev/null &
+	pid=$!
+	while kill -0 "$pid" 2>/dev/null; do
+		if [ -z "$from" ] || grep -qE -- "$from" "$out"; then
+			t0=$(cpu_ticks "$pid") w0=$(now)
+			sleep "$win"
+			t1=$(cpu_ticks "$pid") w1=$(now)
+			[ -n "$t0" ] && [ -n "$t1" ] &&
+				echo "$((t1 - t0)) $hz $w0 $w1" > "$out.cpu"
+			break
+		fi
+		awk -v s="$(elapsed "$start")" -v t="$tmo" 'BEGIN { exit !(s > t) }' && break
+		sleep 0.2
+	done
+	stop=$(now)
+	kill -s "$sig" "$pid" 2>/dev/null
+	# As timeout -k 5: SIGKILL if the signal did not end it.
+	( sleep 5; kill -KILL "$pid" 2>/dev/null ) &
+	killer=$!
+	wait "$pid"
+	rc=$?
+	kill "$killer" 2>/dev/null
+	wait "$killer" 2>/dev/null
+	elapsed "$stop" > "$out.stop"
+	echo "$rc $(elapsed "$start")" > "$out.rc"
+}
+
+# cpu_percent OUT: vmctl's CPU use over the window, in percent of one CPU.
+cpu_percent() {
+	local ticks hz w0 w1
+
+	read -r ticks hz w0 w1 < "$1.cpu" || return 1
+	awk -v n="$ticks" -v hz="$hz" -v a="$w0" -v b="$w1" \
+		'BEGIN { printf "%.2f %.1f", 100 * n / hz / (b - a), b - a }'
+}
+
 # verdict NAME OUT: why run OUT of test NAME failed; nothing if it passed.
 verdict() {
 	local t=$1 out=$2 exp=${CFG_EXIT[$1]} tmo=${CFG_TIMEOUT[$1]} sig=${CFG_SIGNAL[$1]}
-	local rc secs pat
+	local max=${CFG_CPU_MAX[$1]} rc secs pat pct win
 
 	read -r rc secs < "$out.rc"
+	if [ -n "$max" ]; then
+		# The window, not the timeout, decides when the signal comes.
+		secs=$(cat "$out.stop")
+		tmo=0
+		read -r pct win <<< "$(cpu_percent "$out")"
+	fi
 	if [ -z "$sig" ] && [ "$rc" = 124 ]; then
 		echo "timed out after ${tmo}s"
 	elif [ -z "$sig" ] && [ "$rc" = 137 ]; then
@@ -145,7 +216,11 @@ verdict() {
 	elif [ "$rc" != "$exp" ]; then
 		echo "exit status $rc, expected $exp"
 	elif [ -n "$sig" ] && awk -v s="$secs" -v t="$tmo" 'BEGIN { exit !(s > t + 3) }'; then
-		echo "took ${secs}s to stop after SIG$sig at ${tmo}s"
+		echo "took $(awk -v s="$secs" -v t="$tmo" 'BEGIN { print s - t }')s to stop after SIG$sig"
+	elif [ -n "$max" ] && [ -z "$pct" ]; then
+		echo "CPU time not measured: no output line matched /${CFG_CPU_FROM[$t]}/ within ${CFG_TIMEOUT[$t]}s"
+	elif [ -n "$max" ] && awk -v p="$pct" -v m="$max" 'BEGIN { exit !(p >= m) }'; then
+		echo "vmctl used ${pct}% of a CPU over ${win}s (cpu_max ${max}%)"
 	elif grep -q '^FAIL: ' "$out"; then
 		echo "guest: $(grep -m1 '^FAIL: ' "$out")"
 	else
@@ -166,7 +241,7 @@ verdict() {
 # run_test NAME: one tests.cfg entry through vmctl run ('parallel' copies
 # at once; all must pass).
 run_test() {
-	local t=$1 n=${CFG_PARALLEL[$1]} i why='' secs start
+	local t=$1 n=${CFG_PARALLEL[$1]} i why="" secs start pct win
 	local out=$work/$1.out
 
 	if [ ! -x "$vmctl" ]; then
@@ -180,7 +255,11 @@ run_test() {
 	echo "LAB: running $t"	# in the console log: what a hung lab was doing
 	mark_dmesg
 	start=$(now)
-	if [ "$n" -le 1 ]; then
+	if [ -n "${CFG_CPU_MAX[$t]}" ]; then
+		# shellcheck disable=SC2206 # args are words, by design
+		run_measured "$t" "$out" "$vmctl" run "$(guest_how "$t")" \
+			"$guests/${CFG_FILE[$t]}" ${CFG_ARGS[$t]//@GUESTS@/$guests}
+	elif [ "$n" -le 1 ]; then
 		run_one "$t" "$out"
 	else
 		for ((i = 1; i <= n; i++)); do
@@ -205,6 +284,8 @@ run_test() {
 	if [ -z "$why" ]; then
 		pass "$t"
 		echo "    ${secs}s: $(grep -m1 -E '^SUMMARY: ' "$out" || true)" | sed 's/: $//'
+		[ -n "${CFG_CPU_MAX[$t]}" ] && read -r pct win <<< "$(cpu_percent "$out")" &&
+			echo "    vmctl used ${pct}% of a CPU over ${win}s (cpu_max ${CFG_CPU_MAX[$t]}%)"
 	else
 		fail "$t" "$why (${secs}s)"
 		echo "    | \$ vmctl run $(guest_how "$t") tests/guest/${CFG_FILE[$t]} ${CFG_ARGS[$t]//@GUESTS@/tests/guest}"

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * test_util.c - unit tests of vmctl's shared helpers (cli/util.c, built
- * in here since vmctl is not a library): numbers, sizes, JSON strings.
+ * in here since vmctl is not a library): numbers, sizes, JSON strings,
+ * CPU lists.
  */
 #include <check.h>
 #include <errno.h>
@@ -112,6 +113,64 @@ START_TEST(json_strings)
 }
 END_TEST
 
+/* Parse s into a string "a b c" for one-line comparisons. */
+static const char *cpulist(const char *s, unsigned int max, int *ret)
+{
+	static char out[512];
+	unsigned int cpus[64], nr = 0, i;
+	size_t n = 0;
+
+	ck_assert_uint_le(max, 64);
+	out[0] = '\0';
+	*ret = util_parse_cpulist(s, cpus, max, &nr);
+	for (i = 0; !*ret && i < nr; i++)
+		n += snprintf(out + n, sizeof(out) - n, "%s%u", i ? " " : "",
+			      cpus[i]);
+	return out;
+}
+
+START_TEST(cpulists)
+{
+	unsigned int cpus[4] = { 7, 7, 7, 7 }, nr = 99;
+	int ret;
+
+	ck_assert_str_eq(cpulist("0", 64, &ret), "0");
+	ck_assert_int_eq(ret, 0);
+	ck_assert_str_eq(cpulist("0-3,6", 64, &ret), "0 1 2 3 6");
+	ck_assert_int_eq(ret, 0);
+	ck_assert_str_eq(cpulist("6,0-1", 64, &ret), "6 0 1");
+	ck_assert_str_eq(cpulist("1,1", 64, &ret), "1 1");
+	ck_assert_str_eq(cpulist("3-3", 64, &ret), "3");
+	ck_assert_str_eq(cpulist("0-10:4", 64, &ret), "0 4 8");
+	ck_assert_str_eq(cpulist("1-2:5,9", 64, &ret), "1 9");
+	ck_assert_str_eq(cpulist("1023", 64, &ret), "1023");
+	ck_assert_int_eq(ret, 0);
+	/* Exactly max CPUs fit, one more does not. */
+	cpulist("0-3", 4, &ret);
+	ck_assert_int_eq(ret, 0);
+	cpulist("0-4", 4, &ret);
+	ck_assert_int_eq(ret, -E2BIG);
+
+	static const char *const bad[] = {
+		"", ",", "0,", ",0", "0,,1", "-1", "1-", "3-1", "0-3:",
+		"0-3:0", "0:2", "a", "0x1", " 0", "0 ", "1-2-3", "+1",
+		"0-3:1:1",
+	};
+	for (unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		cpulist(bad[i], 64, &ret);
+		ck_assert_msg(ret == -EINVAL, "'%s': %d", bad[i], ret);
+	}
+	cpulist("1024", 64, &ret);
+	ck_assert_int_eq(ret, -ERANGE);
+	cpulist("0-99999999999999999999", 64, &ret);
+	ck_assert_int_eq(ret, -ERANGE);
+
+	/* A failed parse leaves *nr alone. */
+	ck_assert_int_eq(util_parse_cpulist("0,x", cpus, 4, &nr), -EINVAL);
+	ck_assert_uint_eq(nr, 99);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("util");
@@ -123,6 +182,7 @@ int main(void)
 	tcase_add_test(tc, sizes);
 	tcase_add_test(tc, format_sizes);
 	tcase_add_test(tc, json_strings);
+	tcase_add_test(tc, cpulists);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	/* tests/check.sh sets CK_VERBOSITY; libcheck reads it with CK_ENV */

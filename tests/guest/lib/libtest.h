@@ -109,6 +109,8 @@ void puts(const char *s);	/* no newline added */
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 int snprintf(char *buf, size_t size, const char *fmt, ...) __printf(3, 4);
 int printf(const char *fmt, ...) __printf(1, 2);
+/* Set by smp_init(): printf() then takes a lock (one CPU at a time). */
+extern bool console_smp;
 
 /* ---- report.c ---- */
 /* Print "PASS: what" or "FAIL: what"; count it.  Returns cond. */

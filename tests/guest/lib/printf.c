@@ -179,8 +179,11 @@ int snprintf(char *buf, size_t size, const char *fmt, ...)
 	return n;
 }
 
+bool console_smp;
+
 int printf(const char *fmt, ...)
 {
+	static volatile int lock;
 	char buf[512];
 	va_list ap;
 	int n;
@@ -188,6 +191,17 @@ int printf(const char *fmt, ...)
 	va_start(ap, fmt);
 	n = vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
+	/*
+	 * With several CPUs printing, one printf at a time, so that lines
+	 * do not mix (a spinlock: there is nothing else).  Off until
+	 * smp_init(), so that a single-CPU test's interrupt handler may
+	 * print while main() was printing.
+	 */
+	if (console_smp)
+		while (__atomic_exchange_n(&lock, 1, __ATOMIC_ACQUIRE))
+			asm volatile("pause");
 	puts(buf);
+	if (console_smp)
+		__atomic_store_n(&lock, 0, __ATOMIC_RELEASE);
 	return n;
 }
