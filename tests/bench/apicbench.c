@@ -29,6 +29,7 @@
  * once, no timer before its deadline, every round trip and wake-up
  * positive; any failure ends the program with status 1.
  */
+#define _GNU_SOURCE		/* sched_setaffinity, CPU_SET */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/kvm.h>
@@ -576,8 +577,8 @@ static void compute(struct avm *v, uint32_t n, struct figures *f)
 	f->dup = *u32_at(v, AGD(D_DUP_IPI)) + *u32_at(v, AGD(D_DUP_TIMER)) +
 		 *u32_at(v, AGD(D_DUP_WAKE));
 	if (f->dup)
-		printf("info: %s: second deliveries: %u ping/reply, %u timer, %u wake-up\n",
-		       name, *u32_at(v, AGD(D_DUP_IPI)),
+		printf("info: second deliveries: %u ping/reply, %u timer, %u wake-up\n",
+		       *u32_at(v, AGD(D_DUP_IPI)),
 		       *u32_at(v, AGD(D_DUP_TIMER)), *u32_at(v, AGD(D_DUP_WAKE)));
 	if (*u32_at(v, AGD(D_SPURIOUS)))
 		die("%s: %u spurious interrupts", name,
@@ -691,8 +692,8 @@ void apic_bench(const char *hv, uint32_t n, int reps)
 		row("timer", timer, reps, per_ns);
 	row("hlt-wake", wake, reps, per_ns);
 	qsort(skew, reps, sizeof(skew[0]), cmp_i64);
-	printf("info: %s N=%u: TSC of vCPU 0 minus vCPU 1, from the two wake directions: median %lld, range %lld..%lld ticks; %u of %u wake-ups did not find the sleeper in HLT (dropped); %u interrupts delivered twice (ignored); timer deadline %llu ticks ahead, waker delay %llu ticks; TSC %.3f GHz\n",
-	       hv, n, (long long)skew[reps / 2], (long long)skew[0],
+	printf("info: N=%u: TSC of vCPU 0 minus vCPU 1, from the two wake directions: median %lld, range %lld..%lld ticks; %u of %u wake-ups did not find the sleeper in HLT (dropped); %u interrupts delivered twice (ignored); timer deadline %llu ticks ahead, waker delay %llu ticks; TSC %.3f GHz\n",
+	       n, (long long)skew[reps / 2], (long long)skew[0],
 	       (long long)skew[reps - 1], dropped, 2 * n * reps, dup,
 	       (unsigned long long)p.timer_dist,
 	       (unsigned long long)p.wake_delay, per_ns);
