@@ -2,8 +2,8 @@
 /*
  * apicbench.h - what the local APIC benchmark's guest (apicguest.S) and
  * its client (apicbench.c) share: the guest-physical layout, the ports,
- * the vectors and the shared variables.  Also the few helpers of
- * exitbench.c that apicbench.c uses.
+ * the vectors and the shared variables; and what exitbench.c and
+ * apicbench.c take from each other.
  *
  * The guest runs in 32-bit protected mode, flat segments, paging off
  * (set up by the client through SET_SREGS), so the xAPIC page at
@@ -120,7 +120,6 @@
 /* exitbench.c */
 extern int on_intel;
 void die(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
-int cmp_u64(const void *a, const void *b);
 
 /* apicbench.c: the three APIC rows under "vmm" or "kvm". */
 void apic_bench(const char *hv, uint32_t n, int reps);

@@ -37,9 +37,8 @@
  * SPREAD is (max - min) / median of the REPS runs (N = 0 leaves these
  * rows out).  Then the local APIC rows (apicbench.c: ipi, timer,
  * hlt-wake, APIC_N rounds each, default 300; 0 leaves them out), in VMs
- * of their own.  Exit status 0, or 1
- * with a message on stderr.  Built static by tests/bench/exits.sh, with
- * apicbench.c and apicguest.S.
+ * of their own.  Exit status 0, or 1 with a message on stderr.  Built
+ * static by tests/bench/exits.sh, with apicbench.c and apicguest.S.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -394,7 +393,7 @@ static uint64_t run_payload(struct hv *hv, struct sample *s)
 	return exits;
 }
 
-int cmp_u64(const void *a, const void *b)
+static int cmp_u64(const void *a, const void *b)
 {
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
 
