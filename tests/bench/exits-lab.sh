@@ -62,13 +62,13 @@ if insmod "$work/vmm.ko" > "$work/insmod.out" 2>&1; then
 else
 	echo "BENCH-FAIL: insmod vmm.ko: $(tail -n 1 "$work/insmod.out")"
 fi
-step "modprobe "$kvm""
+step "modprobe $kvm"
 if modprobe "$kvm" > "$work/modprobe.out" 2>&1; then
 	run kvm
 	echo "BENCH: done"
 	if [ "${EXITS_RELOAD:-0}" = 1 ]; then
-		step "modprobe -r "$kvm""
-		modprobe -r "$kvm" || echo "BENCH-FAIL: modprobe -r "$kvm""
+		step "modprobe -r $kvm"
+		modprobe -r "$kvm" || echo "BENCH-FAIL: modprobe -r $kvm"
 		step "insmod vmm.ko after $kvm"
 		insmod "$work/vmm.ko" || echo "BENCH-FAIL: insmod vmm.ko after $kvm"
 		step "exitbench vmm after $kvm"
@@ -77,9 +77,9 @@ if modprobe "$kvm" > "$work/modprobe.out" 2>&1; then
 		rmmod vmm
 		step "reload done"
 	else
-		modprobe -r "$kvm" || echo "BENCH-FAIL: modprobe -r "$kvm""
+		modprobe -r "$kvm" || echo "BENCH-FAIL: modprobe -r $kvm"
 	fi
 else
-	echo "BENCH-FAIL: modprobe "$kvm": $(tail -n 1 "$work/modprobe.out")"
+	echo "BENCH-FAIL: modprobe $kvm: $(tail -n 1 "$work/modprobe.out")"
 fi
 rm -rf "$work"
