@@ -49,6 +49,7 @@ static const struct {
 	{ VMM_CAP_STRING_IO,		"string_io" },
 	{ VMM_CAP_XSAVE,		"xsave" },
 	{ VMM_CAP_HYPERCALL_EXIT,	"hypercall_exit" },
+	{ VMM_CAP_LAPIC,		"lapic" },
 };
 
 /* The flags of /proc/cpuinfo that matter here, in this order. */

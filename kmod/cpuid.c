@@ -23,7 +23,8 @@
 
 /* Leaf 1 ECX bits hidden: DTES64, MONITOR, DS-CPL, VMX, SMX, EIST, TM2,
  * SDBG, xTPR, PDCM (no PMU), DCA, x2APIC and TSC deadline (shown with
- * VMM_CAP_LAPIC, vmm_cpuid_enable_lapic()); OSXSAVE is the guest's CR4.OSXSAVE at CPUID time; XSAVE, AVX,
+ * VMM_CAP_LAPIC, vmm_cpuid_enable_lapic()); OSXSAVE is the guest's
+ * CR4.OSXSAVE at CPUID time; XSAVE, AVX,
  * FMA and F16C are shown below when vmm switches the YMM state. */
 #define L1_ECX_HIDE	(BIT(2) | BIT(3) | BIT(4) | BIT(5) | BIT(6) | BIT(7) | \
 			 BIT(8) | BIT(11) | BIT(12) | BIT(14) | BIT(15) | \

@@ -547,6 +547,10 @@ static int lapic_state_check(struct vmm_vcpu *vcpu,
 		return -EINVAL;
 	if (x2 && get_word(s, VAPIC_REG_ID) != vcpu->id)
 		return -EINVAL;
+	/* Vectors 0-15 cannot be requested or in service (11.8.3). */
+	if ((get_word(s, VAPIC_REG_IRR) | get_word(s, VAPIC_REG_ISR) |
+	     get_word(s, VAPIC_REG_TMR)) & 0xffff)
+		return -EINVAL;
 	for (i = 0; i < ARRAY_SIZE(lapic_lvts); i++) {
 		v = get_word(s, lapic_lvts[i]);
 		if (v & ~lvt_mask(lapic_lvts[i]))

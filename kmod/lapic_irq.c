@@ -305,6 +305,11 @@ void vmm_lapic_process_requests(struct vmm_vcpu *vcpu)
 {
 	struct vmm_sregs s;
 
+	/* The common case, on every pass through the run loop: nothing. */
+	if (!(READ_ONCE(vcpu->requests) & (BIT(VMM_REQ_NMI) |
+					    BIT(VMM_REQ_INIT) |
+					    BIT(VMM_REQ_SIPI))))
+		return;
 	if (test_and_clear_bit(VMM_REQ_INIT, &vcpu->requests)) {
 		vmm_vcpu_reset(vcpu, true);
 		vcpu->mp_state = vcpu->id ? VMM_MP_WAIT_SIPI : VMM_MP_RUNNABLE;

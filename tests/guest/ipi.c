@@ -32,6 +32,9 @@
 /* count[cpu][vector]: cpu is the APIC ID (0 BSP, 1 AP). */
 static volatile unsigned int count[2][256];
 static volatile unsigned int ap_x2apic;
+/* Ping-pong evidence: the round the BSP is in, and a ping seen twice. */
+static volatile unsigned int round, last_ping_round, dup_round;
+static volatile u64 dup_rip;
 
 static unsigned int me(void)
 {
@@ -43,8 +46,14 @@ static void on_irq(struct ex_regs *regs)
 	unsigned int cpu = me(), v = regs->vector;
 
 	count[cpu][v]++;
-	if (v == V_PING)
+	if (v == V_PING) {
+		if (round == last_ping_round && !dup_round) {
+			dup_round = round;
+			dup_rip = regs->rip;
+		}
+		last_ping_round = round;
 		lapic_send_ipi(0, ICR_FIXED | V_PONG);
+	}
 	if (v == V_X2APIC && cpu == 1)
 		ap_x2apic = x2apic_enable() ? 1 : 2;
 	if (v != NMI_VECTOR)
@@ -86,7 +95,10 @@ static void ping_pong(const char *how)
 {
 	unsigned int i;
 
+	last_ping_round = 0;
+	dup_round = 0;
 	for (i = 0; i < ROUNDS; i++) {
+		round = i + 1;
 		lapic_send_ipi(1, ICR_FIXED | V_PING);
 		if (!wait_count(0, V_PONG, count[0][V_PONG] + 1))
 			break;
@@ -96,6 +108,10 @@ static void ping_pong(const char *how)
 	       !count[1][V_PONG],
 	       "%s: ping-pong %u rounds (AP %u pings, BSP %u pongs)", how,
 	       ROUNDS, count[1][V_PING], count[0][V_PONG]);
+	if (dup_round)
+		printf("ipi: %s: round %u's ping arrived twice, the second "
+		       "time at AP rip 0x%llx\n", how, dup_round,
+		       (unsigned long long)dup_rip);
 	count[1][V_PING] = count[0][V_PONG] = 0;
 }
 

@@ -509,6 +509,26 @@ fail_entry() {
 	fi
 }
 
+# The VMM_CAP_LAPIC ioctls from userspace (MSI, GET/SET_LAPIC, MP state),
+# and 64 vCPUs torn down with APIC timers armed and MSIs in flight.
+lapic_abi() {
+	local prog=$LAB_REPO/build/lab/lapic-abi
+
+	if [ ! -x "$prog" ]; then
+		fail lapic-abi "no $prog (run.sh builds it)"
+		return
+	fi
+	mark_dmesg
+	if timeout 60 "$prog" > "$work/lapic-abi.out" 2>&1; then
+		pass lapic-abi
+		echo "    $(tail -n 1 "$work/lapic-abi.out")"
+	else
+		fail lapic-abi "tests/lab/lapic-abi.c failed"
+		show "$work/lapic-abi.out"
+		new_dmesg
+	fi
+}
+
 # --- main ------------------------------------------------------------------
 
 echo "LAB: $suite mode $LAB_MODE on $(uname -r), $(grep -c ^processor /proc/cpuinfo) CPUs, $(grep -m1 -o -w -e svm -e vmx /proc/cpuinfo || echo no-virt) $(grep -m1 -o -w -e npt -e ept /proc/cpuinfo || echo no-2d-paging)"
@@ -559,6 +579,13 @@ main)
 			fail_entry
 		else
 			fail fail-entry "vmm.ko not loaded"
+		fi
+	fi
+	if [ -z "$LAB_TESTS" ] || [[ " $LAB_TESTS " == *" lapic-abi "* ]]; then
+		if [ "$loaded" = 1 ]; then
+			lapic_abi
+		else
+			fail lapic-abi "vmm.ko not loaded"
 		fi
 	fi
 	if [ "$loaded" = 1 ]; then

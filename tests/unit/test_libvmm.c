@@ -6,13 +6,19 @@
  * answers the VMM_* requests from a script.  The vCPU's run area is a
  * MAP_SHARED mapping of /dev/zero, as good as the module's for this.
  * What it checks: the calls the library makes (memory slots, unwinding
- * on failure, the version check), and how the run loop resumes or stops
- * (HLT, signals, immediate_exit, the exit port, errors).
+ * on failure, the version check), how the run loop resumes or stops
+ * (HLT, signals, immediate_exit, the exit port, errors), and the machine
+ * runner (lib/machine.c): one vCPU follows the script while the others
+ * "sleep in the kernel" as APs waiting for a SIPI do, until a signal.
  */
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -48,7 +54,50 @@ static struct {
 	struct vmm_run *run;
 	struct vmm_vcpu *vcpu;
 	unsigned int cpuid_nent;
+	/* Machine tests: VMM_RUN on script_fd follows the script, on the
+	 * other vCPU fds (fds[i], run area areas[i]) it sleeps. */
+	int script_fd;
+	unsigned int nr_fds;
+	int fds[8];
+	struct vmm_run *areas[8];
+	char names[8][16];	/* each sleeper's thread name */
+	int pinned[8];		/* the one CPU it may run on, or -1 */
+	int sleeps[8];
+	bool wait_sleepers;	/* the script waits until all others sleep */
 } k;
+
+/*
+ * A vCPU with nothing to do sleeps in VMM_RUN until a signal, as the
+ * module's WAIT_SIPI and HLT do; immediate_exit returns at once.  The
+ * signal is blocked between the check and the sleep, as the kernel's
+ * signal_pending() check would, so a kick cannot fall in between.
+ */
+static int fake_sleep(unsigned int i)
+{
+	struct vmm_run *run = k.areas[i];
+	sigset_t kick, old;
+	cpu_set_t set;
+
+	pthread_getname_np(pthread_self(), k.names[i], sizeof(k.names[i]));
+	k.pinned[i] = -1;
+	if (!pthread_getaffinity_np(pthread_self(), sizeof(set), &set) &&
+	    CPU_COUNT(&set) == 1)
+		for (int c = 0; c < CPU_SETSIZE; c++)
+			if (CPU_ISSET(c, &set))
+				k.pinned[i] = c;
+	__atomic_add_fetch(&k.sleeps[i], 1, __ATOMIC_RELAXED);
+	sigemptyset(&kick);
+	sigaddset(&kick, VMM_MACHINE_KICK_SIGNAL);
+	pthread_sigmask(SIG_BLOCK, &kick, &old);
+	if (!run->immediate_exit) {
+		sigdelset(&old, VMM_MACHINE_KICK_SIGNAL);
+		sigsuspend(&old);
+	}
+	pthread_sigmask(SIG_UNBLOCK, &kick, NULL);
+	run->exit_reason = VMM_EXIT_INTR;
+	errno = EINTR;
+	return -1;
+}
 
 static int fake_run(void)
 {
@@ -69,6 +118,12 @@ static int fake_run(void)
 		errno = EIO;	/* the script ran out: the loop must stop */
 		return -1;
 	}
+	/* So that the kick must wake threads asleep in VMM_RUN. */
+	for (unsigned int i = 0, n = 0; k.wait_sleepers && i < k.nr_fds; i++)
+		while (k.fds[i] != k.script_fd &&
+		       !__atomic_load_n(&k.sleeps[i], __ATOMIC_RELAXED) &&
+		       n++ < 5000)
+			usleep(1000);
 	s = &k.steps[k.next++];
 	if (s->stop)
 		vmm_vcpu_request_stop(k.vcpu);
@@ -147,6 +202,9 @@ int ioctl(int fd, unsigned long req, ...)
 		return 0;
 	}
 	case VMM_RUN:
+		for (unsigned int i = 0; i < k.nr_fds; i++)
+			if (fd == k.fds[i] && fd != k.script_fd)
+				return fake_sleep(i);
 		return fake_run();
 	}
 	return syscall(SYS_ioctl, fd, req, arg);
@@ -160,6 +218,7 @@ static struct vmm_vm *vm;
 static void setup(void)
 {
 	memset(&k, 0, sizeof(k));
+	k.script_fd = -1;
 	k.api_version = VMM_API_VERSION;
 	k.fail_slot = -1;
 	ck_assert_int_eq(vmm_sys_open_path("/dev/null", &sys), 0);
@@ -416,11 +475,154 @@ START_TEST(loop_shutdown)
 }
 END_TEST
 
+/* ---- the machine runner ---- */
+
+static struct vmm_machine *m;
+
+/* A machine of n vCPUs; vCPU script (or none: -1) follows the script. */
+static void machine(unsigned int n, int script)
+{
+	ck_assert_int_eq(vmm_machine_create(vm, bus, n, &m), 0);
+	ck_assert_uint_eq(vmm_machine_nr_vcpus(m), n);
+	k.nr_fds = n;
+	for (unsigned int i = 0; i < n; i++) {
+		struct vmm_vcpu *v = vmm_machine_vcpu(m, i);
+
+		k.fds[i] = vmm_vcpu_fd(v);
+		k.areas[i] = vmm_vcpu_run_area(v);
+		if ((int)i == script) {
+			k.script_fd = k.fds[i];
+			k.run = k.areas[i];
+			k.vcpu = v;
+		}
+	}
+}
+
+static void machine_setup(void)
+{
+	setup();
+	ck_assert_int_eq(vmm_vm_create(sys, &vm), 0);
+	ck_assert_int_eq(vmm_bus_create(&bus), 0);
+	ck_assert_int_eq(vmm_exitport_create(bus, 0xf4, &ep), 0);
+	m = NULL;
+}
+
+static void machine_teardown(void)
+{
+	vmm_machine_destroy(m);
+	vmm_exitport_destroy(ep);
+	vmm_bus_destroy(bus);
+	vmm_vm_destroy(vm);
+	teardown();
+}
+
+START_TEST(machine_first_stop_stops_all)
+{
+	struct vmm_exit_status st;
+	unsigned int index = 99;
+
+	machine(4, 0);
+	k.wait_sleepers = true;
+	step(VMM_EXIT_INTR, 0x2, EINTR, false);
+	step_out(0xf4, "\x03");
+	ck_assert_int_eq(vmm_machine_run(m, &st, &index), 0);
+	ck_assert_int_eq(st.reason, VMM_STOP_EXIT_REQUEST);
+	ck_assert_uint_eq(st.code, 7);
+	ck_assert_uint_eq(index, 0);
+	/* The others were woken from their sleep and went no further. */
+	for (unsigned int i = 1; i < 4; i++) {
+		char want[16];
+
+		snprintf(want, sizeof(want), "vcpu/%u", i);
+		ck_assert_str_eq(k.names[i], want);
+		ck_assert_int_eq(k.sleeps[i], 1);
+		ck_assert(vmm_vcpu_stop_requested(vmm_machine_vcpu(m, i)));
+	}
+}
+END_TEST
+
+START_TEST(machine_ap_stops_all)
+{
+	struct vmm_exit_status st;
+	unsigned int index = 99;
+
+	machine(3, 2);
+	step(VMM_EXIT_SHUTDOWN, 0x2, 0, false);
+	ck_assert_int_eq(vmm_machine_run(m, &st, &index), 0);
+	ck_assert_int_eq(st.reason, VMM_STOP_SHUTDOWN);
+	ck_assert_uint_eq(index, 2);
+}
+END_TEST
+
+START_TEST(machine_stop_before_run)
+{
+	struct vmm_exit_status st;
+
+	machine(2, 0);
+	step(VMM_EXIT_HLT, 0x2, 0, false);
+	vmm_machine_request_stop(m);
+	ck_assert_int_eq(vmm_machine_run(m, &st, NULL), 0);
+	ck_assert_int_eq(st.reason, VMM_STOP_STOPPED);
+	ck_assert_int_eq(k.nr_runs, 0);
+	ck_assert_int_eq(k.sleeps[1], 0);
+}
+END_TEST
+
+START_TEST(machine_limits)
+{
+	struct vmm_machine *bad = (void *)1;
+
+	ck_assert_int_eq(vmm_machine_create(vm, bus, 0, &bad), -EINVAL);
+	ck_assert_ptr_null(bad);
+	ck_assert_int_eq(vmm_machine_create(vm, bus, VMM_MACHINE_MAX_VCPUS + 1,
+					    &bad), -EINVAL);
+	machine(2, -1);
+	ck_assert_ptr_null(vmm_machine_vcpu(m, 2));
+	ck_assert_int_eq(vmm_machine_set_affinity(m, 2, 0), -EINVAL);
+	ck_assert_int_eq(vmm_machine_set_affinity(m, 0, -2), -EINVAL);
+	ck_assert_int_eq(vmm_machine_set_affinity(m, 0, CPU_SETSIZE), -EINVAL);
+	ck_assert_int_eq(vmm_machine_set_affinity(m, 0, -1), 0);
+}
+END_TEST
+
+START_TEST(machine_affinity)
+{
+	struct vmm_exit_status st;
+	cpu_set_t set;
+	int cpu = -1;
+
+	/* The first CPU this process may use. */
+	ck_assert_int_eq(sched_getaffinity(0, sizeof(set), &set), 0);
+	for (int c = 0; c < CPU_SETSIZE && cpu < 0; c++)
+		if (CPU_ISSET(c, &set))
+			cpu = c;
+	machine(3, 0);
+	ck_assert_int_eq(vmm_machine_set_affinity(m, 1, cpu), 0);
+	step(VMM_EXIT_SHUTDOWN, 0x2, 0, false);
+	ck_assert_int_eq(vmm_machine_run(m, &st, NULL), 0);
+	ck_assert_int_eq(st.reason, VMM_STOP_SHUTDOWN);
+	if (k.sleeps[1])
+		ck_assert_int_eq(k.pinned[1], cpu);
+}
+END_TEST
+
+START_TEST(machine_bad_affinity)
+{
+	struct vmm_exit_status st;
+
+	/* No build machine has CPU 1023: the start fails, nothing hangs. */
+	machine(3, -1);
+	ck_assert_int_eq(vmm_machine_set_affinity(m, 2, CPU_SETSIZE - 1), 0);
+	ck_assert_int_eq(vmm_machine_run(m, &st, NULL), -EINVAL);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("libvmm");
 	TCase *tc = tcase_create("wrappers");
 	TCase *loop = tcase_create("run_loop");
+	TCase *mach = tcase_create("machine");
 	SRunner *sr;
 	int failed;
 
@@ -440,7 +642,15 @@ int main(void)
 	tcase_add_test(loop, loop_stale_immediate_exit);
 	tcase_add_test(loop, loop_run_error);
 	tcase_add_test(loop, loop_shutdown);
+	tcase_add_checked_fixture(mach, machine_setup, machine_teardown);
+	tcase_add_test(mach, machine_first_stop_stops_all);
+	tcase_add_test(mach, machine_ap_stops_all);
+	tcase_add_test(mach, machine_stop_before_run);
+	tcase_add_test(mach, machine_limits);
+	tcase_add_test(mach, machine_affinity);
+	tcase_add_test(mach, machine_bad_affinity);
 	suite_add_tcase(s, loop);
+	suite_add_tcase(s, mach);
 	sr = srunner_create(s);
 	/* tests/check.sh sets CK_VERBOSITY; libcheck reads it with CK_ENV */
 	srunner_run_all(sr, getenv("CK_VERBOSE") ? CK_VERBOSE : CK_ENV);

@@ -12,8 +12,8 @@
  *   -> the BSP's CR4 (PAE), CR3 (its page tables), EFER (LME)
  *   -> the BSP's CR0 (PG on: long mode) -> a 64-bit code segment
  *   -> ap_entry64, in the image, at its link address.
- * ap_entry64 then loads the BSP's own GDT and IDT, takes an index and
- * a stack, and calls ap_main(index).
+ * ap_entry64 then takes an index and a stack, loads the BSP's own GDT
+ * and IDT, and calls ap_main(index).
  */
 #define TRAMP_BASE	0x8000
 #define T(x)		(TRAMP_BASE + ((x) - ap_tramp_start))
@@ -81,6 +81,19 @@ ap_tramp_end:
 	.text
 	.globl ap_entry64
 ap_entry64:
+	/*
+	 * index = 1 + smp_next_index++, atomically: APs arrive together.
+	 * Then its stack, before the first push.
+	 */
+	mov	$1, %eax
+	lock xadd %eax, smp_next_index
+	inc	%eax
+	cmp	$SMP_MAX_CPUS, %eax
+	jae	4f			/* more APs than stacks: park it */
+	mov	%eax, %edi
+	imul	$AP_STACK_SIZE, %eax, %eax
+	lea	ap_stacks + AP_STACK_SIZE(%rax), %rsp
+
 	/* The BSP's GDT (start64.S: 0x08 code, 0x10 data) and IDT. */
 	lgdt	smp_gdtr
 	pushq	$0x08
@@ -93,16 +106,6 @@ ap_entry64:
 	mov	%eax, %fs
 	mov	%eax, %gs
 	lidt	smp_idtr
-
-	/* index = 1 + smp_next_index++, atomically: APs arrive together. */
-	mov	$1, %eax
-	lock xadd %eax, smp_next_index
-	inc	%eax
-	cmp	$SMP_MAX_CPUS, %eax
-	jae	4f			/* more APs than stacks: park it */
-	mov	%eax, %edi
-	imul	$AP_STACK_SIZE, %eax, %eax
-	lea	ap_stacks + AP_STACK_SIZE(%rax), %rsp
 	call	ap_main
 4:	cli
 	hlt
