@@ -27,9 +27,10 @@
  *             TSCs (Documentation/performance.md).
  *
  * Every wait gives up after D_TIMEOUT ticks; every failure (a wait that
- * timed out, an unexpected vector, too many interrupts) stores a code
- * in D_ERR and writes to AG_ERR_PORT.  The end is an OUT to
- * AG_DONE_PORT on each vCPU.
+ * timed out, an unexpected vector) stores a code in D_ERR and writes to
+ * AG_ERR_PORT.  A handler that finds its round already served, or not
+ * yet sent, counts a second delivery (D_DUP_*) and otherwise ignores
+ * it.  The end is an OUT to AG_DONE_PORT on each vCPU.
  */
 #include "apicbench.h"
 
