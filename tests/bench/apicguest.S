@@ -162,7 +162,7 @@ ag_resume\s:
 	pop	%eax
 .endm
 
-/* SENT a, label: jump to label when the u64 at array a, index %ecx, is
+/* UNSENT a, label: jump to label when the u64 at array a, index %ecx, is
  * still 0 (nothing sent for this round yet).  Clobbers ebx. */
 .macro UNSENT a, label
 	mov	ARR(\a)(, %ecx, 8), %ebx
