@@ -17,9 +17,9 @@
  *   timer     the TSC in the timer handler minus the deadline written to
  *             IA32_TSC_DEADLINE (the guest spins meanwhile)
  *   hlt-wake  the sleeper's TSC in its handler minus the waker's TSC
- *             before its ICR write, averaged over the two directions
- *             (vCPU 1 wakes vCPU 0, then vCPU 0 wakes vCPU 1) so that a
- *             constant difference between the two vCPUs' TSCs cancels
+ *             before its ICR write, averaged over the two directions of
+ *             one round (vCPU 1 wakes vCPU 0, then vCPU 0 wakes vCPU 1)
+ *             so that a difference between the two vCPUs' TSCs cancels
  *
  * and prints, like exitbench's other rows, "KIND TICKS NS SPREAD" with
  * the median over REPS series (SPREAD: (max - min) / median of the REPS
@@ -489,7 +489,7 @@ static void *vcpu1_thread(void *arg)
 /* One series' figures, in ticks. */
 struct figures {
 	int64_t ipi, timer, wake, skew;
-	uint32_t dropped, dup;
+	uint32_t dropped, dup, nonpos;
 	int no_timer;
 };
 
@@ -526,7 +526,7 @@ static void compute(struct avm *v, uint32_t n, struct figures *f)
 {
 	int64_t *d = calloc(n, sizeof(*d)), *wa = calloc(n, sizeof(*wa));
 	int64_t *wb = calloc(n, sizeof(*wb)), ma, mb;
-	uint32_t k, na = 0, nb = 0;
+	uint32_t k, na = 0;
 	const char *name = v->ops->name;
 
 	if (!d || !wa || !wb)
@@ -553,28 +553,31 @@ static void compute(struct avm *v, uint32_t n, struct figures *f)
 		f->timer = median(d, n);
 	}
 
-	/* Both directions; a wake-up that found the sleeper awake has
-	 * TSC 0 in A_WAKE_HIT and is dropped. */
+	/* Round k, both directions, one after the other: a = latency +
+	 * (TSC0 - TSC1), b = latency - (TSC0 - TSC1).  A pair with a
+	 * wake-up that found its sleeper awake (TSC 0 in A_WAKE_HIT) is
+	 * dropped. */
 	check_count(v, D_SLEEP(0) + DS_CNT, n, "wake-ups taken by vCPU 0");
 	check_count(v, D_SLEEP(1) + DS_CNT, n, "wake-ups taken by vCPU 1");
 	f->dropped = *u32_at(v, AGD(D_SLEEP(0) + DS_NOT_HALTED)) +
 		     *u32_at(v, AGD(D_SLEEP(1) + DS_NOT_HALTED));
 	for (k = 0; k < n; k++) {
-		if (arr(v, A_WAKE_HIT, k))
-			wa[na++] = arr(v, A_WAKE_HIT, k) - arr(v, A_WAKE_SEND, k);
-		if (arr(v, A_WAKE_HIT, n + k))
-			wb[nb++] = arr(v, A_WAKE_HIT, n + k) -
-				   arr(v, A_WAKE_SEND, n + k);
+		if (!arr(v, A_WAKE_HIT, k) || !arr(v, A_WAKE_HIT, n + k))
+			continue;
+		ma = arr(v, A_WAKE_HIT, k) - arr(v, A_WAKE_SEND, k);
+		mb = arr(v, A_WAKE_HIT, n + k) - arr(v, A_WAKE_SEND, n + k);
+		wa[na] = (ma + mb) / 2;
+		wb[na++] = (ma - mb) / 2;
+		if ((ma + mb) / 2 <= 0)
+			f->nonpos++;
 	}
-	if (!na || !nb)
+	if (!na)
 		die("%s: no wake-up found its sleeper in HLT", name);
-	ma = median(wa, na);	/* latency + (TSC0 - TSC1) */
-	mb = median(wb, nb);	/* latency - (TSC0 - TSC1) */
-	f->wake = (ma + mb) / 2;
-	f->skew = (ma - mb) / 2;
+	f->wake = median(wa, na);
+	f->skew = median(wb, na);
 	if (f->wake <= 0)
-		die("%s: HLT wake-up of %lld ticks (directions %lld, %lld)",
-		    name, (long long)f->wake, (long long)ma, (long long)mb);
+		die("%s: HLT wake-up of %lld ticks (median over %u pairs)",
+		    name, (long long)f->wake, na);
 	f->dup = *u32_at(v, AGD(D_DUP_IPI)) + *u32_at(v, AGD(D_DUP_TIMER)) +
 		 *u32_at(v, AGD(D_DUP_WAKE));
 	if (f->dup)
@@ -657,7 +660,7 @@ void apic_bench(const char *hv, uint32_t n, int reps)
 {
 	const struct aops *ops = !strcmp(hv, "vmm") ? &vmm_aops : &kvm_aops;
 	int64_t ipi[reps], timer[reps], wake[reps], skew[reps];
-	uint32_t dropped = 0, dup = 0;
+	uint32_t dropped = 0, dup = 0, nonpos = 0;
 	const char *why = "";
 	struct figures f = { 0 };
 	struct params p;
@@ -672,6 +675,7 @@ void apic_bench(const char *hv, uint32_t n, int reps)
 	p.timer_dist = (uint64_t)(per_ns * 1e3 * env_us("APICBENCH_TIMER_US", 200));
 	p.wake_delay = (uint64_t)(per_ns * 1e3 * env_us("APICBENCH_DELAY_US", 1000));
 	for (r = 0; r < reps; r++) {
+		memset(&f, 0, sizeof(f));
 		if (series(ops, &p, &f, &why)) {
 			printf("ipi n/a (%s)\ntimer n/a (%s)\nhlt-wake n/a (%s)\n",
 			       why, why, why);
@@ -684,6 +688,7 @@ void apic_bench(const char *hv, uint32_t n, int reps)
 		skew[r] = f.skew;
 		dropped += f.dropped;
 		dup += f.dup;
+		nonpos += f.nonpos;
 		no_timer |= f.no_timer;
 	}
 	row("ipi", ipi, reps, per_ns);
@@ -693,9 +698,9 @@ void apic_bench(const char *hv, uint32_t n, int reps)
 		row("timer", timer, reps, per_ns);
 	row("hlt-wake", wake, reps, per_ns);
 	qsort(skew, reps, sizeof(skew[0]), cmp_i64);
-	printf("info: N=%u: TSC of vCPU 0 minus vCPU 1, from the two wake directions: median %lld, range %lld..%lld ticks; %u of %u wake-ups did not find the sleeper in HLT (dropped); %u interrupts delivered twice (ignored); timer deadline %llu ticks ahead, waker delay %llu ticks; TSC %.3f GHz\n",
+	printf("info: N=%u: TSC of vCPU 0 minus vCPU 1, from the two wake directions: median %lld, range %lld..%lld ticks; %u of %u wake-ups did not find the sleeper in HLT (their pairs dropped); %u pairs <= 0 ticks; %u interrupts delivered twice (ignored); timer deadline %llu ticks ahead, waker delay %llu ticks; TSC %.3f GHz\n",
 	       n, (long long)skew[reps / 2], (long long)skew[0],
-	       (long long)skew[reps - 1], dropped, 2 * n * reps, dup,
+	       (long long)skew[reps - 1], dropped, 2 * n * reps, nonpos, dup,
 	       (unsigned long long)p.timer_dist,
 	       (unsigned long long)p.wake_delay, per_ns);
 	fflush(stdout);

@@ -62,7 +62,7 @@
 #define D_DUP_IPI	0x50	/* second deliveries of a ping or reply */
 #define D_DUP_TIMER	0x54	/* ... of a timer interrupt */
 #define D_DUP_WAKE	0x58	/* ... of a wake-up */
-/* The hlt-wake phases, per sleeper s (0 or 1): 0x60 + 0x20 * s. */
+/* The hlt-wake phase, per sleeper s (0 or 1): 0x60 + 0x20 * s. */
 #define D_SLEEP(s)	(0x60 + 0x20 * (s))
 #define DS_READY	0x00	/* sleeper: round + 1, just before HLT */
 #define DS_FLAG		0x04	/* sleeper's handler: "it came" */
@@ -77,9 +77,9 @@
 #define PH_START	0
 #define PH_IPI		1
 #define PH_TIMER	2
-#define PH_WAKE0	3	/* vCPU 0 sleeps, vCPU 1 wakes it */
-#define PH_WAKE1	4	/* vCPU 1 sleeps, vCPU 0 wakes it */
-#define PH_DONE		5
+#define PH_WAKE		3	/* each round: vCPU 0 sleeps, vCPU 1 wakes it,
+				 * then vCPU 1 sleeps, vCPU 0 wakes it */
+#define PH_DONE		4
 
 /* Ports: OUT to them ends a vCPU's run. */
 #define AG_DONE_PORT	0xf4

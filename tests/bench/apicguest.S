@@ -18,13 +18,13 @@
  *             timer in TSC-deadline mode, IA32_TSC_DEADLINE <- TSC +
  *             D_TIMER_DIST, spin until the V_TIMER handler read the
  *             TSC.  vCPU 1 halts.
- *   PH_WAKE0  vCPU 0 sleeps (cli; READY <- round + 1; sti; hlt); vCPU 1
- *             waits for READY, then D_WAKE_DELAY more ticks (so that
- *             vCPU 0 really sleeps), reads the TSC and sends V_WAKE0.
- *             vCPU 0's handler reads the TSC.
- *   PH_WAKE1  the same with the roles swapped: with both directions the
- *             client can cancel a difference between the two vCPUs'
- *             TSCs (Documentation/performance.md).
+ *   PH_WAKE   each round twice: vCPU 0 sleeps (cli; READY <- round +
+ *             1; sti; hlt); vCPU 1 waits for READY, then D_WAKE_DELAY
+ *             more ticks (so that vCPU 0 really sleeps), reads the TSC
+ *             and sends V_WAKE0; vCPU 0's handler reads the TSC.  Then
+ *             the same with the roles swapped: with both directions,
+ *             taken close together, the client can cancel a difference
+ *             between the two vCPUs' TSCs (Documentation/performance.md).
  *
  * Every wait gives up after D_TIMEOUT ticks; every failure (a wait that
  * timed out, an unexpected vector) stores a code in D_ERR and writes to
@@ -93,18 +93,14 @@ fail:
 1:	hlt
 	jmp	1b
 
-/* ---- the hlt-wake phases, for sleeper s ------------------------------ */
+/* ---- the hlt-wake phase, for sleeper s -------------------------------- */
 
-/* SLEEPER s: N rounds of cli; READY <- round + 1; sti; hlt.  The sti
- * shadow makes "sti; hlt" atomic: a wake-up sent before the HLT is
+/* SLEEP_ONE s: one round of cli; READY <- round + 1; sti; hlt.  The
+ * sti shadow makes "sti; hlt" atomic: a wake-up sent before the HLT is
  * taken at the HLT (its return address is then the HLT itself, which
  * the handler notices), never lost. */
-.macro SLEEPER s
-	movl	$0, SL(\s, DS_ROUND)
-.Lsl_loop\@:
+.macro SLEEP_ONE s
 	mov	SL(\s, DS_ROUND), %ecx
-	cmp	AGD(D_N), %ecx
-	jae	.Lsl_end\@
 	cli
 	movl	$0, SL(\s, DS_FLAG)
 	inc	%ecx
@@ -117,18 +113,12 @@ ag_resume\s:
 	mov	$(E_WAIT | W_WAKE), %ebp
 	call	wait_eq
 	incl	SL(\s, DS_ROUND)
-	jmp	.Lsl_loop\@
-.Lsl_end\@:
 .endm
 
-/* WAKER s, vector: N rounds of: wait for sleeper s's READY, wait
+/* WAKE_ONE s, vector: one round of: wait for sleeper s's READY, wait
  * D_WAKE_DELAY, read the TSC, send it the vector. */
-.macro WAKER s, vec
-	movl	$0, SL(\s, DS_WROUND)
-.Lwk_loop\@:
+.macro WAKE_ONE s, vec
 	mov	SL(\s, DS_WROUND), %ebx
-	cmp	AGD(D_N), %ebx
-	jae	.Lwk_end\@
 	inc	%ebx
 	mov	$SL(\s, DS_READY), %esi
 	mov	$(E_WAIT | W_SLEEPING), %ebp
@@ -143,8 +133,6 @@ ag_resume\s:
 	mov	%edx, ARR(A_WAKE_SEND) + 4(, %ecx, 8)
 	movl	$\vec, APIC_ICR_LO
 	incl	SL(\s, DS_WROUND)
-	jmp	.Lwk_loop\@
-.Lwk_end\@:
 .endm
 
 /* Interrupt handlers save what they use; the interrupted EIP is then at
@@ -284,14 +272,18 @@ timer_loop:
 	jmp	timer_loop
 timer_end:
 
-	/* PH_WAKE0: vCPU 0 sleeps; vCPU 1 may be halted: kick it. */
-	movl	$PH_WAKE0, AGD(D_PHASE)
+	/* PH_WAKE: each round, vCPU 0 sleeps and vCPU 1 wakes it, then
+	 * the other way round.  vCPU 1 may be halted: kick it. */
+	movl	$PH_WAKE, AGD(D_PHASE)
 	movl	$V_KICK, APIC_ICR_LO
-	SLEEPER 0
-
-	/* PH_WAKE1: vCPU 0 wakes vCPU 1 (it leaves its spin by itself). */
-	movl	$PH_WAKE1, AGD(D_PHASE)
-	WAKER 1, V_WAKE1
+wake_loop0:
+	mov	SL(0, DS_ROUND), %ecx
+	cmp	AGD(D_N), %ecx
+	jae	wake_end0
+	SLEEP_ONE 0
+	WAKE_ONE 1, V_WAKE1
+	jmp	wake_loop0
+wake_end0:
 	mov	$SL(1, DS_CNT), %esi
 	mov	AGD(D_N), %ebx
 	mov	$(E_WAIT | W_END), %ebp
@@ -313,10 +305,8 @@ idle1:
 	mov	AGD(D_PHASE), %eax
 	cmp	$PH_TIMER, %eax
 	je	halt1
-	cmp	$PH_WAKE0, %eax
-	je	waker1
-	cmp	$PH_WAKE1, %eax
-	je	sleeper1
+	cmp	$PH_WAKE, %eax
+	je	wake1
 	cmp	$PH_DONE, %eax
 	je	done1
 	jmp	idle1			/* PH_START, PH_IPI: spin */
@@ -329,14 +319,14 @@ halt1:					/* PH_TIMER: out of the way */
 	jmp	halt1
 1:	sti
 	jmp	idle1
-waker1:
-	WAKER 0, V_WAKE0
-1:	cmpl	$PH_WAKE0, AGD(D_PHASE)
-	je	1b
-	jmp	idle1
-sleeper1:
-	SLEEPER 1
-1:	cmpl	$PH_WAKE1, AGD(D_PHASE)
+wake1:					/* PH_WAKE: the mirror of vCPU 0 */
+	mov	SL(1, DS_ROUND), %ecx
+	cmp	AGD(D_N), %ecx
+	jae	1f
+	WAKE_ONE 0, V_WAKE0
+	SLEEP_ONE 1
+	jmp	wake1
+1:	cmpl	$PH_WAKE, AGD(D_PHASE)
 	je	1b
 	jmp	idle1
 done1:
