@@ -29,6 +29,10 @@
  * guest).  Checks: every round's interrupt arrived, no timer before its
  * deadline, no spurious interrupt, every round trip and wake-up
  * positive; any failure ends the program with status 1.
+ *
+ * Environment: APICBENCH_DELAY_US (1000: the waker's wait after the
+ * sleeper's HLT), APICBENCH_TIMER_US (200: deadline - now),
+ * APICBENCH_TIMEOUT_US (20000000: when a guest wait gives up).
  */
 #define _GNU_SOURCE		/* sched_setaffinity, CPU_SET */
 #include <errno.h>
