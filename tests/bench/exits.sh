@@ -66,6 +66,9 @@ lab_run() {
 	fi
 	table < "$log"
 	[ $rc = 0 ] || { echo "exits bench: the $name lab failed after the figures (${log#"$repo"/})"; return 1; }
+	# A client that failed (its rounds left out of the table) fails the bench.
+	! grep -q '^BENCH-FAIL: ' "$log" ||
+		{ echo "exits bench: a client failed in the $name lab (${log#"$repo"/})"; return 1; }
 }
 
 # table: the ratio table from a lab's BENCH lines; "KIND n/a (why)"
