@@ -349,9 +349,18 @@ static void svm_seg_reset(struct svm_seg *seg, u16 sel, u64 base, u16 attrib)
 }
 
 /* The x86 reset state (APM Vol. 2 14.1.3, Table 14-1) in the save area. */
+static void svm_set_intercept_to(struct svm_vmcb *vmcb, int bit, bool on)
+{
+	if (on)
+		vmcb->control.intercepts[bit / 32] |= 1U << (bit % 32);
+	else
+		vmcb->control.intercepts[bit / 32] &= ~(1U << (bit % 32));
+}
+
 static void svm_vcpu_reset(struct vmm_vcpu *vcpu)
 {
-	struct svm_vmcb_save *save = &to_svm(vcpu)->vmcb->save;
+	struct svm_vcpu *svm = to_svm(vcpu);
+	struct svm_vmcb_save *save = &svm->vmcb->save;
 
 	svm_seg_reset(&save->cs, 0xf000, 0xffff0000, SVM_ATTR_P | SVM_ATTR_S | 0xb);
 	svm_seg_reset(&save->ds, 0, 0, SVM_ATTR_P | SVM_ATTR_S | 0x3);
@@ -371,6 +380,14 @@ static void svm_vcpu_reset(struct vmm_vcpu *vcpu)
 	save->dr6 = 0xffff0ff0;
 	save->dr7 = 0x400;
 	save->g_pat = 0x0007040600070406ULL;	/* the PAT reset value */
+	/* INIT (lapic_irq.c) may come in the middle of an NMI handler or
+	 * of our step over its IRET: NMIs unmasked, no shadow (SDM Vol. 3A
+	 * 9.1.1). */
+	svm->nmi_masked = false;
+	svm->nmi_singlestep = false;
+	svm_set_intercept_to(svm->vmcb, SVM_IC_IRET, false);
+	svm_set_intercept_to(svm->vmcb, SVM_IC_EXCP_DB, false);
+	svm->vmcb->control.int_state = 0;
 }
 
 /* ---- Entering the guest ------------------------------------------ */
@@ -487,14 +504,6 @@ void svm_inject_gp(struct vmm_vcpu *vcpu)
 }
 
 /* ---- Events: the hardware side of events.c ----------------------- */
-
-static void svm_set_intercept_to(struct svm_vmcb *vmcb, int bit, bool on)
-{
-	if (on)
-		vmcb->control.intercepts[bit / 32] |= 1U << (bit % 32);
-	else
-		vmcb->control.intercepts[bit / 32] &= ~(1U << (bit % 32));
-}
 
 /* EXITINTINFO (APM 15.7.2) in arch-neutral form.  INT3 and INTO come as
  * exceptions 3 and 4 there but are software events: RIP is still on the

@@ -35,7 +35,7 @@ int main(void)
 	n = smp_init();
 	up = smp_start_all(ap);
 	report(up == n - 1, "%u of %u APs up", up, n - 1);
-	report(wait_for(&halting, up, WAIT_LONG),
+	report(smp_wait_for(&halting, up, WAIT_LONG),
 	       "%u APs reached their HLT loop", halting);
 	report(!wakeups, "no AP woke from HLT (%u)", wakeups);
 	if (report_summary())

@@ -33,8 +33,8 @@
 static volatile unsigned int count[2][256];
 static volatile unsigned int ap_x2apic;
 /* Ping-pong evidence: the round the BSP is in, and a ping seen twice. */
-static volatile unsigned int round, last_ping_round, dup_round;
-static volatile u64 dup_rip;
+static volatile unsigned int round, last_ping_round, dup_round, dup_pong_round;
+static volatile u64 dup_rip, dup_pong_rip;
 
 static unsigned int me(void)
 {
@@ -53,6 +53,11 @@ static void on_irq(struct ex_regs *regs)
 		}
 		last_ping_round = round;
 		lapic_send_ipi(0, ICR_FIXED | V_PONG);
+	}
+	/* More pongs than rounds: one came twice. */
+	if (v == V_PONG && count[0][V_PONG] > round && !dup_pong_round) {
+		dup_pong_round = round;
+		dup_pong_rip = regs->rip;
 	}
 	if (v == V_X2APIC && cpu == 1)
 		ap_x2apic = x2apic_enable() ? 1 : 2;
@@ -77,7 +82,7 @@ static bool wait_count(unsigned int cpu, unsigned int v, unsigned int want)
 	bool ok;
 
 	sti();
-	ok = wait_for(&count[cpu][v], want, WAIT_LONG);
+	ok = smp_wait_for(&count[cpu][v], want, WAIT_LONG);
 	cli();
 	return ok;
 }
@@ -96,7 +101,7 @@ static void ping_pong(const char *how)
 	unsigned int i;
 
 	last_ping_round = 0;
-	dup_round = 0;
+	dup_round = dup_pong_round = 0;
 	for (i = 0; i < ROUNDS; i++) {
 		round = i + 1;
 		lapic_send_ipi(1, ICR_FIXED | V_PING);
@@ -112,6 +117,10 @@ static void ping_pong(const char *how)
 		printf("ipi: %s: round %u's ping arrived twice, the second "
 		       "time at AP rip 0x%llx\n", how, dup_round,
 		       (unsigned long long)dup_rip);
+	if (dup_pong_round)
+		printf("ipi: %s: a pong arrived twice in round %u, the second "
+		       "time at BSP rip 0x%llx\n", how, dup_pong_round,
+		       (unsigned long long)dup_pong_rip);
 	count[1][V_PING] = count[0][V_PONG] = 0;
 }
 
@@ -220,7 +229,7 @@ int main(void)
 	}
 	lapic_send_ipi(1, ICR_FIXED | V_X2APIC);
 	sti();
-	wait_for(&ap_x2apic, 1, WAIT_LONG);
+	smp_wait_for(&ap_x2apic, 1, WAIT_LONG);
 	cli();
 	report(ap_x2apic == 1 && x2apic_mode(), "both CPUs in x2APIC mode");
 	report(lapic_id() == 0, "x2APIC: BSP ID 0 (%u)", lapic_id());

@@ -47,7 +47,7 @@ int main(void)
 	sum[0] = work(0);
 	/* Generous: 8 vCPUs share 2 emulated CPUs. */
 	for (i = 0; i < 16 && done != up; i++)
-		wait_for(&done, up, WAIT_LONG);
+		smp_wait_for(&done, up, WAIT_LONG);
 	report(done == up, "%u of %u APs finished their loop", done, up);
 	for (i = 0; i <= up; i++) {
 		u64 want = i ? work(i) : sum[0];

@@ -99,6 +99,21 @@ one_line run-outside-ram 'does not fit in guest RAM' \
 	run --flat "$G" --load-addr 0x80000000
 one_line run-real-entry 'below 1 MiB in real mode' \
 	run --flat "$G" --mode real --entry 0x100000
+help_ok verb-help-cpus '--cpu-affinity LIST' run --help
+one_line run-zero-cpus "^vmctl: run: --cpus: '0' is not a number of vCPUs \\(1-64\\)$" \
+	run --flat "$G" --cpus 0
+one_line run-too-many-cpus "^vmctl: run: --cpus: '65'" run --flat "$G" --cpus 65
+one_line run-bad-cpus "^vmctl: run: --cpus: 'two'" run --flat "$G" --cpus two
+one_line run-cpus-no-lapic '^vmctl: run: --cpus 2 needs the in-kernel local APIC' \
+	run --flat "$G" --cpus 2 --no-lapic
+one_line run-bad-affinity "^vmctl: run: --cpu-affinity: '0-3,x' is not a CPU list" \
+	run --flat "$G" --cpu-affinity 0-3,x
+one_line run-backward-affinity "^vmctl: run: --cpu-affinity: '3-1'" \
+	run --flat "$G" --cpu-affinity 3-1
+one_line run-huge-affinity 'CPU numbers go up to 1023' \
+	run --flat "$G" --cpu-affinity 4096
+one_line run-long-affinity 'has more than 64 CPUs' \
+	run --flat "$G" --cpu-affinity 0-64
 
 if [ -e /dev/vmm ]; then
 	skip no-module-run "(/dev/vmm exists here)"
@@ -111,6 +126,9 @@ else
 	# Real mode loads at 0x10000 even in 1M: same message, not an image error.
 	one_line no-module-run-real '^vmctl: /dev/vmm: No such file' \
 		run --flat "$G" --mode real --memory 1M --testdev
+	# Options valid without the module: the same message.
+	one_line no-module-run-smp '^vmctl: /dev/vmm: No such file' \
+		run --flat "$G" --cpus 64 --cpu-affinity 0-3:2,7
 	one_line no-module-info '^vmctl: vmm.ko is not loaded' info
 	run_v info --json
 	if [ "$rc" -eq 0 ] && [ "$out" = '{"loaded": false}' ] && [ -z "$errout" ]; then

@@ -126,13 +126,13 @@ unsigned int fw_cfg_nr_cpus(void)
 	return lo | hi << 8;
 }
 
-bool wait_for(volatile unsigned int *p, unsigned int v, u64 cycles)
+bool smp_wait_for(volatile unsigned int *p, unsigned int v, u64 cycles)
 {
 	u64 start = rdtsc();
 
-	while (*p != v) {
+	while (*p < v) {
 		if (rdtsc() - start > cycles)
-			return *p == v;
+			return *p >= v;
 		cpu_relax();
 	}
 	return true;
@@ -231,7 +231,7 @@ unsigned int smp_start_all(ap_fn fn)
 	delay(SIPI_DELAY);
 	/* The second SIPI: an AP already running ignores it. */
 	lapic_send_ipi(0, ICR_ALL_BUT_SELF | ICR_STARTUP | TRAMP_VECTOR);
-	wait_for(&smp_online, want, WAIT_LONG);
+	smp_wait_for(&smp_online, want, WAIT_LONG);
 	return smp_online;
 }
 
@@ -243,8 +243,8 @@ bool smp_start_ap(u32 apic_id, ap_fn fn)
 	lapic_send_ipi(apic_id, ICR_INIT | ICR_ASSERT);
 	delay(INIT_DELAY);
 	lapic_send_ipi(apic_id, ICR_STARTUP | TRAMP_VECTOR);
-	if (wait_for(&smp_online, want, SIPI_DELAY))
+	if (smp_wait_for(&smp_online, want, SIPI_DELAY))
 		return true;
 	lapic_send_ipi(apic_id, ICR_STARTUP | TRAMP_VECTOR);
-	return wait_for(&smp_online, want, WAIT_LONG);
+	return smp_wait_for(&smp_online, want, WAIT_LONG);
 }

@@ -144,8 +144,11 @@ extern volatile unsigned int smp_next_index;
 /* The APs' stacks, by index. */
 extern u8 ap_stacks[SMP_MAX_CPUS][AP_STACK_SIZE];
 
-/* Spin until *p == v or about 'cycles' TSC cycles pass; true if it did. */
-bool wait_for(volatile unsigned int *p, unsigned int v, u64 cycles);
+/*
+ * Spin until *p >= v (a counter reached v; more is the caller's to judge)
+ * or about 'cycles' TSC cycles pass; true if it did.
+ */
+bool smp_wait_for(volatile unsigned int *p, unsigned int v, u64 cycles);
 /* About 4 s of a 1 GHz TSC: generous, since emulators are slow. */
 #define WAIT_LONG	(4ULL << 30)
 
