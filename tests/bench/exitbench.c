@@ -2,7 +2,7 @@
 /*
  * exitbench.c - cycles per exit round trip, under vmm.ko or under KVM.
  *
- *   exitbench vmm|kvm [N [REPS]]
+ *   exitbench vmm|kvm [N [REPS [APIC_N]]]
  *
  * The same real-mode guest payload runs under either hypervisor, each
  * driven through its own ioctls (uapi/vmm.h, <linux/kvm.h>) by a client of
@@ -34,8 +34,11 @@
  *
  *   KIND CYCLES_PER_EXIT NS_PER_EXIT SPREAD_PERCENT
  *
- * SPREAD is (max - min) / median of the REPS runs.  Exit status 0, or 1
- * with a message on stderr.  Built static by tests/bench/exits.sh.
+ * SPREAD is (max - min) / median of the REPS runs (N = 0 leaves these
+ * rows out).  Then the local APIC rows (apicbench.c: ipi, timer,
+ * hlt-wake, APIC_N rounds each, default 300; 0 leaves them out), in VMs
+ * of their own.  Exit status 0, or 1 with a message on stderr.  Built
+ * static by tests/bench/exits.sh, with apicbench.c and apicguest.S.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -53,6 +56,7 @@
 #include <cpuid.h>
 
 #include "vmm.h"
+#include "apicbench.h"
 
 #define MEM_SIZE	0x8000		/* guest RAM: [0, 32 KiB) */
 #define CODE_GPA	0x1000
@@ -71,7 +75,7 @@ static const char *const kind_name[K_NR] = {
 
 #define HC_USER_NR	1	/* the one number vmm sends to userspace */
 
-static void die(const char *fmt, ...)
+void die(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -88,7 +92,7 @@ static void die(const char *fmt, ...)
 /* The hypercall instruction of this CPU: VMCALL on Intel, VMMCALL on AMD
  * (the other one is #UD there).  Set by main(). */
 static const char *hypercall_insn = "\x0f\x01\xd9";
-static int on_intel;
+int on_intel;
 
 /* Real mode, CS = DS = SS = 0, IP = CODE_GPA. */
 static void load_payload(uint8_t *mem, enum kind k, uint32_t n)
@@ -428,7 +432,7 @@ int main(int argc, char **argv)
 {
 	unsigned int a, b, c, d;
 	struct hv hv = { 0 };
-	uint32_t n = 2000;
+	uint32_t n = 2000, apic_n = 300;
 	int reps = 7, k;
 
 	__cpuid(0, a, b, c, d);
@@ -436,13 +440,15 @@ int main(int argc, char **argv)
 	if (on_intel)
 		hypercall_insn = "\x0f\x01\xc1";
 
-	if (argc < 2 || argc > 4)
-		die("usage: exitbench vmm|kvm [N [REPS]]");
+	if (argc < 2 || argc > 5)
+		die("usage: exitbench vmm|kvm [N [REPS [APIC_N]]]");
 	if (argc > 2)
 		n = strtoul(argv[2], NULL, 0);
 	if (argc > 3)
 		reps = atoi(argv[3]);
-	if (n < 1 || reps < 1 || reps > 1000)
+	if (argc > 4)
+		apic_n = strtoul(argv[4], NULL, 0);
+	if (reps < 1 || reps > 1000)
 		die("bad N or REPS");
 	if (!strcmp(argv[1], "vmm"))
 		hv = (struct hv){ .name = "vmm", .setup = vmm_setup,
@@ -453,8 +459,10 @@ int main(int argc, char **argv)
 	else
 		die("unknown hypervisor '%s' (vmm or kvm)", argv[1]);
 	hv.setup(&hv);
-	for (k = 0; k < K_NR; k++)
+	for (k = 0; n && k < K_NR; k++)
 		if (k != K_HYPERCALL_USER || hv.setup == vmm_setup)
 			bench_kind(&hv, k, n, reps);
+	if (apic_n)
+		apic_bench(hv.name, apic_n, reps);
 	return 0;
 }

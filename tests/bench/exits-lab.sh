@@ -8,17 +8,16 @@
 # in this one boot, never both loaded: insmod vmm.ko, exitbench vmm
 # ROUNDS times, rmmod; modprobe KVM (with its dependencies), exitbench
 # kvm ROUNDS times, modprobe -r.
-# Prints "BENCH: HV ROUND KIND CYCLES NS SPREAD" lines for exits.sh, and
-# "BENCH-FAIL: why" when a step fails.  Settings come from
-# build/bench/exits.env (EXITS_N, EXITS_REPS, EXITS_ROUNDS, EXITS_RELOAD),
-# written by
-# exits.sh.
+# Prints "BENCH: HV ROUND KIND CYCLES NS SPREAD" lines for exits.sh (and
+# "BENCH: HV ROUND info: ..." notes), and "BENCH-FAIL: why" when a step
+# fails.  Settings come from build/bench/exits.env (EXITS_N, EXITS_REPS,
+# EXITS_ROUNDS, EXITS_APIC_N, EXITS_RELOAD), written by exits.sh.
 set -uo pipefail
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export LC_ALL=C
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 bench=$repo/build/bench/exitbench
-EXITS_N=3000 EXITS_REPS=7 EXITS_ROUNDS=3 VMM_KO=$repo/build/bench/vmm.ko
+EXITS_N=3000 EXITS_REPS=7 EXITS_ROUNDS=3 EXITS_APIC_N=0 VMM_KO=$repo/build/bench/vmm.ko
 # shellcheck source=/dev/null
 [ -f "$repo/build/bench/exits.env" ] && . "$repo/build/bench/exits.env"
 work=$(mktemp -d /tmp/exits.XXXXXX)
@@ -33,15 +32,18 @@ else
 fi
 echo "BENCH: lab $(uname -r), $(grep -c ^processor /proc/cpuinfo) CPUs, $flags"
 
-# run HV: the client EXITS_ROUNDS times under HV, its lines prefixed.
+# run HV: the client EXITS_ROUNDS times under HV, its lines prefixed
+# (those of a failed round too, up to its failure).
 run() {
 	local r
 
 	for ((r = 1; r <= EXITS_ROUNDS; r++)); do
-		if timeout 300 "$bench" "$1" "$EXITS_N" "$EXITS_REPS" > "$work/$1.out" 2>&1; then
+		if timeout 300 "$bench" "$1" "$EXITS_N" "$EXITS_REPS" "$EXITS_APIC_N" \
+		   > "$work/$1.out" 2> "$work/$1.err"; then
 			sed "s/^/BENCH: $1 $r /" "$work/$1.out"
 		else
-			echo "BENCH-FAIL: exitbench $1 (round $r): $(tail -n 1 "$work/$1.out")"
+			sed "s/^/BENCH: $1 $r /" "$work/$1.out"
+			echo "BENCH-FAIL: exitbench $1 (round $r): $(tail -n 1 "$work/$1.err")"
 		fi
 	done
 }
@@ -60,24 +62,24 @@ if insmod "$work/vmm.ko" > "$work/insmod.out" 2>&1; then
 else
 	echo "BENCH-FAIL: insmod vmm.ko: $(tail -n 1 "$work/insmod.out")"
 fi
-step "modprobe "$kvm""
+step "modprobe $kvm"
 if modprobe "$kvm" > "$work/modprobe.out" 2>&1; then
 	run kvm
 	echo "BENCH: done"
 	if [ "${EXITS_RELOAD:-0}" = 1 ]; then
-		step "modprobe -r "$kvm""
-		modprobe -r "$kvm" || echo "BENCH-FAIL: modprobe -r "$kvm""
+		step "modprobe -r $kvm"
+		modprobe -r "$kvm" || echo "BENCH-FAIL: modprobe -r $kvm"
 		step "insmod vmm.ko after $kvm"
 		insmod "$work/vmm.ko" || echo "BENCH-FAIL: insmod vmm.ko after $kvm"
 		step "exitbench vmm after $kvm"
-		timeout 300 "$bench" vmm "$EXITS_N" "$EXITS_REPS"
+		timeout 300 "$bench" vmm "$EXITS_N" "$EXITS_REPS" "$EXITS_APIC_N"
 		step "rmmod vmm after $kvm"
 		rmmod vmm
 		step "reload done"
 	else
-		modprobe -r "$kvm" || echo "BENCH-FAIL: modprobe -r "$kvm""
+		modprobe -r "$kvm" || echo "BENCH-FAIL: modprobe -r $kvm"
 	fi
 else
-	echo "BENCH-FAIL: modprobe "$kvm": $(tail -n 1 "$work/modprobe.out")"
+	echo "BENCH-FAIL: modprobe $kvm: $(tail -n 1 "$work/modprobe.out")"
 fi
 rm -rf "$work"
