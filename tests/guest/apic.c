@@ -51,7 +51,7 @@
 #define SH_SELF		(1U << 18)
 
 #define GP		13
-#define NONE		(-1)
+#define NONE		FAULT_NONE
 #define SPURIOUS	0xff
 
 static volatile unsigned int count[256];
@@ -65,39 +65,6 @@ static u64 rdtsc(void)
 
 	asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
 	return ((u64)hi << 32) | lo;
-}
-
-static int fault_vector(void)
-{
-	return fault_seen.hits ? (int)fault_seen.vector : NONE;
-}
-
-static int rdmsr_safe(u32 msr, u64 *val)
-{
-	u32 lo = 0, hi = 0;
-
-	fault_reset();
-	asm volatile("lea 1f(%%rip), %%r11\n\t"
-		     "mov %%r11, %[fx]\n\t"
-		     "rdmsr\n"
-		     "1:"
-		     : [fx] "=m"(fault_fixup), "+a"(lo), "+d"(hi)
-		     : "c"(msr) : "r11", "memory");
-	*val = ((u64)hi << 32) | lo;
-	return fault_vector();
-}
-
-static int wrmsr_safe(u32 msr, u64 val)
-{
-	fault_reset();
-	asm volatile("lea 1f(%%rip), %%r11\n\t"
-		     "mov %%r11, %[fx]\n\t"
-		     "wrmsr\n"
-		     "1:"
-		     : [fx] "=m"(fault_fixup)
-		     : "c"(msr), "a"((u32)val), "d"((u32)(val >> 32))
-		     : "r11", "memory");
-	return fault_vector();
 }
 
 static u64 rdmsr(u32 msr)

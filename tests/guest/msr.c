@@ -39,45 +39,10 @@
 #define EFER_SCE		(1ULL << 0)
 #define PAT_RESET		0x0007040600070406ULL
 #define GP			13
-#define NONE			(-1)
+#define NONE			FAULT_NONE
 
 /* Slack for "close": many emulated instructions and a few exits. */
 #define TSC_SLACK		(1ULL << 34)
-
-/* The vector the last FAULT-style instruction raised, or NONE. */
-static int fault_vector(void)
-{
-	return fault_seen.hits ? (int)fault_seen.vector : NONE;
-}
-
-/* RDMSR; returns the vector it raised, or NONE. */
-static int rdmsr_safe(u32 msr, u64 *val)
-{
-	u32 lo = 0, hi = 0;
-
-	fault_reset();
-	asm volatile("lea 1f(%%rip), %%r11\n\t"
-		     "mov %%r11, %[fx]\n\t"
-		     "rdmsr\n"
-		     "1:"
-		     : [fx] "=m"(fault_fixup), "+a"(lo), "+d"(hi)
-		     : "c"(msr) : "r11", "memory");
-	*val = ((u64)hi << 32) | lo;
-	return fault_vector();
-}
-
-static int wrmsr_safe(u32 msr, u64 val)
-{
-	fault_reset();
-	asm volatile("lea 1f(%%rip), %%r11\n\t"
-		     "mov %%r11, %[fx]\n\t"
-		     "wrmsr\n"
-		     "1:"
-		     : [fx] "=m"(fault_fixup)
-		     : "c"(msr), "a"((u32)val), "d"((u32)(val >> 32))
-		     : "r11", "memory");
-	return fault_vector();
-}
 
 static u64 rdmsr(u32 msr)
 {

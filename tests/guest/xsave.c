@@ -18,14 +18,8 @@
 #define CR4_OSXSAVE	(1UL << 18)
 #define UD		6
 #define GP		13
-#define NONE		(-1)
+#define NONE		FAULT_NONE
 #define LOOPS		1000
-
-/* The vector the last FAULT-style instruction raised, or NONE. */
-static int fault_vector(void)
-{
-	return fault_seen.hits ? (int)fault_seen.vector : NONE;
-}
 
 static void write_cr4(unsigned long v)
 {

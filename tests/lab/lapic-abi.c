@@ -14,7 +14,10 @@
  *   - VMM_RUN of a vCPU waiting for a SIPI sleeps until a signal
  *     (EINTR, VMM_EXIT_INTR) and keeps waiting;
  *   - 64 vCPUs with periodic APIC timers armed, MSIs sent from another
- *     thread while the fds close: the host must not notice.
+ *     thread while the fds close: the host must not notice;
+ *   - one TSC per VM: a vCPU created 100 ms after another, and run after
+ *     it, reads a TSC no smaller (each vCPU's own offset, taken when it
+ *     was created, made it lag).
  *
  * Exit status 0 when every check passed.  Built static against
  * uapi/vmm.h: gcc -static -Iuapi -o lapic-abi tests/lab/lapic-abi.c
@@ -263,6 +266,87 @@ static void test_teardown(void)
 	CHECK(1, "closed under timers and MSIs");
 }
 
+/*
+ * Real-mode code at 0: RDTSC, EAX to port 0x10, EDX to port 0x11, HLT.
+ *   0f 31        rdtsc
+ *   66 e7 10     out 0x10, eax
+ *   66 89 d0     mov eax, edx
+ *   66 e7 11     out 0x11, eax
+ *   f4           hlt
+ */
+static const unsigned char tsc_code[] = {
+	0x0f, 0x31, 0x66, 0xe7, 0x10, 0x66, 0x89, 0xd0, 0x66, 0xe7, 0x11, 0xf4
+};
+
+/* Run vCPU fd v from 0 until HLT; the TSC it read, or 0 on a failure. */
+static unsigned long long run_tsc(int v, long size)
+{
+	struct vmm_sregs sr;
+	struct vmm_regs regs = { .rflags = 2 };
+	struct vmm_run *run;
+	unsigned int half[2] = { 0, 0 };
+	int got = 0;
+
+	run = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, v, 0);
+	if (run == MAP_FAILED || ioctl(v, VMM_GET_SREGS, &sr))
+		return 0;
+	sr.cs.base = 0;
+	sr.cs.selector = 0;
+	if (ioctl(v, VMM_SET_SREGS, &sr) || ioctl(v, VMM_SET_REGS, &regs))
+		return 0;
+	for (;;) {
+		if (ioctl(v, VMM_RUN, 0))
+			break;
+		if (run->exit_reason == VMM_EXIT_HLT)
+			break;
+		if (run->exit_reason != VMM_EXIT_IO || run->io.size != 4 ||
+		    (run->io.port != 0x10 && run->io.port != 0x11))
+			break;
+		memcpy(&half[run->io.port - 0x10],
+		       (char *)run + run->io.data_offset, 4);
+		got++;
+	}
+	munmap(run, size);
+	return got == 2 ? ((unsigned long long)half[1] << 32) | half[0] : 0;
+}
+
+static void test_tsc(void)
+{
+	struct vmm_memory_slot slot = { .size = 0x10000 };
+	unsigned long long t0, t1;
+	void *ram;
+	int vm, v0, v1;
+	long size = ioctl(sys_fd, VMM_GET_VCPU_MMAP_SIZE, 0);
+
+	vm = new_vm();
+	ram = mmap(NULL, slot.size, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (vm < 0 || ram == MAP_FAILED) {
+		CHECK(0, "VM for the TSC check");
+		return;
+	}
+	memcpy(ram, tsc_code, sizeof(tsc_code));
+	slot.userspace_addr = (unsigned long)ram;
+	v0 = ioctl(vm, VMM_CREATE_VCPU, 0);
+	usleep(100000);
+	v1 = ioctl(vm, VMM_CREATE_VCPU, 1);
+	if (ioctl(vm, VMM_SET_MEMORY_SLOT, &slot) || v0 < 0 || v1 < 0) {
+		CHECK(0, "VM for the TSC check");
+		return;
+	}
+	t0 = run_tsc(v0, size);
+	t1 = run_tsc(v1, size);
+	CHECK(t0 && t1, "vCPU 0 and vCPU 1 read their TSC (%llu, %llu)",
+	      t0, t1);
+	CHECK(t1 >= t0, "vCPU 1, created 100 ms later and run later, "
+	      "reads no smaller a TSC: one TSC per VM (%lld ticks apart)",
+	      (long long)(t1 - t0));
+	close(v0);
+	close(v1);
+	close(vm);
+	munmap(ram, slot.size);
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -273,6 +357,7 @@ int main(void)
 	}
 	test_abi();
 	test_teardown();
+	test_tsc();
 	printf("SUMMARY: %d tests, %d failures\n", checks, failures);
 	return failures ? 1 : 0;
 }

@@ -34,3 +34,36 @@ void fault_expect(unsigned int vector)
 	fault_reset();
 	handle_exception(vector, fault_handler);
 }
+
+int fault_vector(void)
+{
+	return fault_seen.hits ? (int)fault_seen.vector : FAULT_NONE;
+}
+
+int rdmsr_safe(u32 msr, u64 *val)
+{
+	u32 lo = 0, hi = 0;
+
+	fault_reset();
+	asm volatile("lea 1f(%%rip), %%r11\n\t"
+		     "mov %%r11, %[fx]\n\t"
+		     "rdmsr\n"
+		     "1:"
+		     : [fx] "=m"(fault_fixup), "+a"(lo), "+d"(hi)
+		     : "c"(msr) : "r11", "memory");
+	*val = ((u64)hi << 32) | lo;
+	return fault_vector();
+}
+
+int wrmsr_safe(u32 msr, u64 val)
+{
+	fault_reset();
+	asm volatile("lea 1f(%%rip), %%r11\n\t"
+		     "mov %%r11, %[fx]\n\t"
+		     "wrmsr\n"
+		     "1:"
+		     : [fx] "=m"(fault_fixup)
+		     : "c"(msr), "a"((u32)val), "d"((u32)(val >> 32))
+		     : "r11", "memory");
+	return fault_vector();
+}

@@ -31,6 +31,14 @@ void fault_expect(unsigned int vector);
 /* Clear fault_seen only. */
 void fault_reset(void);
 
+#define FAULT_NONE	(-1)
+/* The vector the last FAULT-style instruction raised, or FAULT_NONE. */
+int fault_vector(void);
+/* RDMSR / WRMSR that may fault (after fault_expect(13) for #GP): the
+ * vector raised, or FAULT_NONE. */
+int rdmsr_safe(u32 msr, u64 *val);
+int wrmsr_safe(u32 msr, u64 val);
+
 #define FAULT(insn, ...)						\
 	asm volatile("lea 1f(%%rip), %%r11\n\t"				\
 		     "mov %%r11, %[fx]\n\t"				\
