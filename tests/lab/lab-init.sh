@@ -489,44 +489,42 @@ cpu_vmx() {
 	grep -m1 '^vmx flags' /proc/cpuinfo | cut -c1-200 | sed 's/^/    | /'
 }
 
-# A refused VM entry (invalid guest state) must reach userspace as
-# VMM_EXIT_FAIL_ENTRY, and the vCPU must run once the state is fixed.
-fail_entry() {
-	local prog=$LAB_REPO/build/lab/fail-entry
+# host_prog NAME TIMEOUT FULL: run build/lab/NAME, a static program built
+# from tests/lab/NAME.c by run.sh that prints PASS/FAIL lines and exits 0
+# when all passed.  On a pass, FULL=1 shows all its lines, else its last.
+host_prog() {
+	local name=$1 secs=$2 full=$3 prog=$LAB_REPO/build/lab/$1
 
 	if [ ! -x "$prog" ]; then
-		fail fail-entry "no $prog (run.sh builds it)"
+		fail "$name" "no $prog (run.sh builds it)"
 		return
 	fi
 	mark_dmesg
-	if timeout 20 "$prog" > "$work/fail-entry.out" 2>&1; then
-		pass fail-entry
-		sed 's/^/    | /' "$work/fail-entry.out"
+	if timeout "$secs" "$prog" > "$work/$name.out" 2>&1; then
+		pass "$name"
+		if [ "$full" = 1 ]; then
+			sed 's/^/    | /' "$work/$name.out"
+		else
+			echo "    $(tail -n 1 "$work/$name.out")"
+		fi
 	else
-		fail fail-entry "tests/lab/fail-entry.c failed"
-		show "$work/fail-entry.out"
+		fail "$name" "tests/lab/$name.c failed"
+		show "$work/$name.out"
 		new_dmesg
 	fi
 }
 
-# The VMM_CAP_LAPIC ioctls from userspace (MSI, GET/SET_LAPIC, MP state),
-# and 64 vCPUs torn down with APIC timers armed and MSIs in flight.
-lapic_abi() {
-	local prog=$LAB_REPO/build/lab/lapic-abi
+# A refused VM entry (invalid guest state) must reach userspace as
+# VMM_EXIT_FAIL_ENTRY, and the vCPU must run once the state is fixed.
+fail_entry() {
+	host_prog fail-entry 20 1
+}
 
-	if [ ! -x "$prog" ]; then
-		fail lapic-abi "no $prog (run.sh builds it)"
-		return
-	fi
-	mark_dmesg
-	if timeout 60 "$prog" > "$work/lapic-abi.out" 2>&1; then
-		pass lapic-abi
-		echo "    $(tail -n 1 "$work/lapic-abi.out")"
-	else
-		fail lapic-abi "tests/lab/lapic-abi.c failed"
-		show "$work/lapic-abi.out"
-		new_dmesg
-	fi
+# The VMM_CAP_LAPIC ioctls from userspace (MSI, GET/SET_LAPIC, MP state),
+# 64 vCPUs torn down with APIC timers armed and MSIs in flight, and one
+# TSC per VM.
+lapic_abi() {
+	host_prog lapic-abi 60 0
 }
 
 # --- main ------------------------------------------------------------------
